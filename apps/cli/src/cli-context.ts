@@ -1,0 +1,30 @@
+// What every command needs from its surroundings: the configuration (parsed once, here at the
+// edge) and the metadata database. The embedded database is migrated on open so a newcomer needs
+// no setup step; a Postgres database must be migrated on purpose (`updraft db migrate`).
+import { loadConfig, type FrozenConfig } from "@updraft/config";
+import { assertMigrated, migrate, openDatabase, type UpdraftDatabase } from "@updraft/db";
+
+let config: FrozenConfig | undefined;
+
+export function cliConfig(): FrozenConfig {
+  config ??= loadConfig();
+  return config;
+}
+
+export interface DatabaseUse {
+  /** Migrate the embedded database if needed (default true); Postgres is only checked. */
+  autoMigrateEmbedded?: boolean;
+}
+
+/** Opens the metadata database, runs `work`, and always closes it (releasing the PGlite lock). */
+export async function withDatabase<T>(work: (database: UpdraftDatabase) => Promise<T>, use: DatabaseUse = {}): Promise<T> {
+  const { databaseUrl, home } = cliConfig();
+  const database = await openDatabase({ databaseUrl, home });
+  try {
+    if (database.driver === "pglite" && use.autoMigrateEmbedded !== false) await migrate(database);
+    else if (use.autoMigrateEmbedded !== false) await assertMigrated(database);
+    return await work(database);
+  } finally {
+    await database.close();
+  }
+}

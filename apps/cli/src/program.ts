@@ -1,0 +1,18 @@
+// The `updraft` command line: one commander program; each command group lives in commands/.
+import { Command } from "commander";
+import { registerDagCommands } from "./commands/dags.ts";
+import { registerDbCommands } from "./commands/db.ts";
+import { registerTaskCommands } from "./commands/tasks.ts";
+import { registerUserCommands } from "./commands/users.ts";
+
+export function buildProgram(): Command {
+  const program = new Command("updraft")
+    .description("Updraft: Airflow-style workflows in TypeScript, with a Celery-style worker cluster")
+    .version("0.1.0")
+    .showHelpAfterError("(add --help for usage)");
+  registerDbCommands(program);
+  registerUserCommands(program);
+  registerDagCommands(program);
+  registerTaskCommands(program);
+  return program;
+}

@@ -1,0 +1,70 @@
+// Runs DAGs and tasks inside the CLI process (`dags test`, `tasks test`) and prints what happens
+// as it happens: each try's start, its log lines, its outcome.
+import { relative } from "node:path";
+import { UpdraftError, formatDuration, type JsonValue, type TaskInstanceState } from "@updraft/core";
+import { importDagFile } from "@updraft/dag-loader";
+import { runDagSequentially, type LogLine, type TryOutcome } from "@updraft/executor";
+import type { Dag } from "@updraft/sdk";
+import { cliConfig } from "./cli-context.ts";
+import { parseDagsFolder } from "./dag-bag.ts";
+
+/** Finds the DAG's file by parsing the folder in child processes, then imports that one file here. */
+export async function importDag(dagId: string): Promise<Dag> {
+  const { dagsFolder } = cliConfig();
+  const bag = await parseDagsFolder();
+  const found = bag.dags.find((d) => d.serialized.dagId === dagId);
+  if (!found) {
+    const hint = bag.importErrors.length > 0 ? ` (${bag.importErrors.length} file(s) failed to load: see \`updraft dags import-errors\`)` : "";
+    throw dagNotFound(dagId, hint);
+  }
+  const dags = await importDagFile(`${dagsFolder}/${found.serialized.fileloc}`);
+  const dag = dags.find((d) => d.dagId === dagId);
+  if (!dag) throw dagNotFound(dagId, ` (it vanished from ${relative(process.cwd(), found.serialized.fileloc)} while loading)`);
+  return dag;
+}
+
+function dagNotFound(dagId: string, reason: string): UpdraftError {
+  return new UpdraftError("UPDRAFT_DAG_NOT_FOUND", `no DAG "${dagId}" in the DAGs folder${reason}`, { details: { dagId } });
+}
+
+export function printLogLine(taskId: string, line: LogLine): void {
+  const out = line.stream === "stderr" ? process.stderr : process.stdout;
+  out.write(`  [${taskId}] ${line.line}\n`);
+}
+
+export function printOutcome(taskId: string, tryNumber: number, outcome: TryOutcome, next: TaskInstanceState, ms: number): void {
+  const took = formatDuration(Math.round(ms));
+  switch (outcome.state) {
+    case "success":
+      return console.log(`✔ ${taskId} try ${tryNumber} succeeded in ${took}`);
+    case "skipped":
+      return console.log(`↷ ${taskId} try ${tryNumber} skipped: ${outcome.reason}`);
+    case "failed":
+      return console.log(`✖ ${taskId} try ${tryNumber} failed after ${took}: ${outcome.error.split("\n")[0]} -> ${next}`);
+  }
+}
+
+export async function runDagInProcess(dag: Dag, conf: Record<string, JsonValue>): Promise<"success" | "failed"> {
+  const runId = `test__${new Date().toISOString()}`;
+  const started = performance.now();
+  const tryStarted = new Map<string, number>();
+  console.log(`Running ${dag.dagId} (${runId}) with the sequential executor`);
+  const result = await runDagSequentially({
+    dag,
+    runId,
+    conf,
+    reporter: {
+      taskStarted: (taskId, tryNumber) => {
+        tryStarted.set(taskId, performance.now());
+        console.log(`▶ ${taskId} try ${tryNumber}`);
+      },
+      log: (taskId, _try, line) => printLogLine(taskId, line),
+      taskFinished: (taskId, tryNumber, outcome, next) =>
+        printOutcome(taskId, tryNumber, outcome, next, performance.now() - (tryStarted.get(taskId) ?? 0)),
+      taskSettled: (taskId, state, reason) => console.log(`· ${taskId} ${state}: ${reason}`),
+    },
+  });
+  const took = formatDuration(Math.round(performance.now() - started));
+  console.log(`DAG run ${dag.dagId} ${result.state} in ${took}`);
+  return result.state;
+}

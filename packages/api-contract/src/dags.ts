@@ -1,0 +1,56 @@
+// The DAG resource as the REST API and `updraft dags list --json` show it: Airflow's stable REST
+// API v1 field names, so existing Airflow scripts read it unchanged.
+import type { SerializedDag } from "@updraft/core";
+
+export interface DagResponse {
+  dag_id: string;
+  description: string | null;
+  fileloc: string;
+  is_paused: boolean;
+  is_active: boolean;
+  /** Cron expression or preset; null for manually triggered DAGs. */
+  schedule_interval: string | null;
+  tags: Array<{ name: string }>;
+  max_active_runs: number;
+  max_active_tasks: number;
+  last_parsed_time: string | null;
+  next_dagrun: string | null;
+  task_ids: string[];
+}
+
+/** The stored DAG record the response is built from (a row of the `dags` table). */
+export interface DagRecord {
+  dagId: string;
+  fileloc: string;
+  isPaused: boolean;
+  isActive: boolean;
+  description: string | null;
+  schedule: string | null;
+  tags: string[] | null;
+  lastParsedAt: Date | null;
+  nextDagrunLogicalDate?: Date | null;
+  serialized: SerializedDag;
+}
+
+/** Installation-wide limits that apply where a DAG sets none. */
+export interface DagDefaults {
+  maxActiveRunsPerDag: number;
+  maxActiveTasksPerDag: number;
+}
+
+export function toDagResponse(record: DagRecord, defaults: DagDefaults): DagResponse {
+  return {
+    dag_id: record.dagId,
+    description: record.description,
+    fileloc: record.fileloc,
+    is_paused: record.isPaused,
+    is_active: record.isActive,
+    schedule_interval: record.schedule,
+    tags: (record.tags ?? []).map((name) => ({ name })),
+    max_active_runs: record.serialized.maxActiveRuns ?? defaults.maxActiveRunsPerDag,
+    max_active_tasks: record.serialized.maxActiveTasks ?? defaults.maxActiveTasksPerDag,
+    last_parsed_time: record.lastParsedAt?.toISOString() ?? null,
+    next_dagrun: record.nextDagrunLogicalDate?.toISOString() ?? null,
+    task_ids: record.serialized.tasks.map((t) => t.taskId),
+  };
+}

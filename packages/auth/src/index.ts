@@ -1,0 +1,1 @@
+export { hashPassword, verifyPassword, MIN_PASSWORD_LENGTH } from "./passwords.ts";

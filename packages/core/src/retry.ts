@@ -1,0 +1,28 @@
+// When the next try of a failed task instance may start. Pure: the caller passes the clock.
+
+export interface RetryPolicy {
+  retries: number;
+  retryDelayMs: number;
+  retryExponentialBackoff: boolean;
+  maxRetryDelayMs: number | null;
+}
+
+/** Airflow's default cap on an exponential retry delay: one day. */
+export const DEFAULT_MAX_RETRY_DELAY_MS = 86_400_000;
+
+/** Whether a try that just failed (1-based `tryNumber`) leaves another try. */
+export function hasRetryLeft(policy: RetryPolicy, tryNumber: number): boolean {
+  return tryNumber <= policy.retries;
+}
+
+/** Delay before the try after `tryNumber`: fixed, or doubling per try, capped by maxRetryDelay. */
+export function retryDelayMs(policy: RetryPolicy, tryNumber: number): number {
+  const cap = policy.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS;
+  if (!policy.retryExponentialBackoff) return Math.min(policy.retryDelayMs, cap);
+  const exponent = Math.max(0, tryNumber - 1);
+  return Math.min(policy.retryDelayMs * 2 ** exponent, cap);
+}
+
+export function nextRetryAt(policy: RetryPolicy, tryNumber: number, failedAt: Date): Date {
+  return new Date(failedAt.getTime() + retryDelayMs(policy, tryNumber));
+}

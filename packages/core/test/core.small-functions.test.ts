@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import {
+  buildDagGraph,
+  downstreamClosure,
+  formatDuration,
+  hashSerializedDag,
+  isUpdraftError,
+  nextFireTime,
+  nextRetryAt,
+  parseDuration,
+  previousFireTime,
+  retryDelayMs,
+  UpdraftError,
+  validateSchedule,
+} from "../src/index.ts";
+
+describe("parseDuration", () => {
+  it.each([
+    [30, 30_000],
+    [0.5, 500],
+    ["500ms", 500],
+    ["30s", 30_000],
+    ["5m", 300_000],
+    ["1h", 3_600_000],
+    ["1.5d", 129_600_000],
+  ] as const)("%s -> %d ms", (input, ms) => expect(parseDuration(input)).toBe(ms));
+
+  it.each(["", "5 minutes", "-1s", "1w"])("refuses %j with UPDRAFT_INVALID_DURATION", (input) => {
+    expect(() => parseDuration(input)).toThrowError(expect.objectContaining({ code: "UPDRAFT_INVALID_DURATION" }));
+  });
+
+  it("refuses negative and non-finite numbers", () => {
+    expect(() => parseDuration(-1)).toThrow(UpdraftError);
+    expect(() => parseDuration(Number.NaN)).toThrow(UpdraftError);
+  });
+
+  it("formats for humans", () => {
+    expect(formatDuration(250)).toBe("250ms");
+    expect(formatDuration(1_500)).toBe("1.5s");
+    expect(formatDuration(90_000)).toBe("1.5m");
+  });
+});
+
+describe("retry delays", () => {
+  const policy = { retries: 5, retryDelayMs: 1_000, retryExponentialBackoff: false, maxRetryDelayMs: null };
+  it("is fixed without backoff", () => {
+    expect([1, 2, 3].map((t) => retryDelayMs(policy, t))).toEqual([1_000, 1_000, 1_000]);
+  });
+  it("doubles with backoff and stops at maxRetryDelay", () => {
+    const backoff = { ...policy, retryExponentialBackoff: true, maxRetryDelayMs: 5_000 };
+    expect([1, 2, 3, 4].map((t) => retryDelayMs(backoff, t))).toEqual([1_000, 2_000, 4_000, 5_000]);
+  });
+  it("dates the next try from the failure", () => {
+    expect(nextRetryAt(policy, 1, new Date(0)).getTime()).toBe(1_000);
+  });
+});
+
+describe("buildDagGraph", () => {
+  it("orders upstream first, stable by definition", () => {
+    const g = buildDagGraph("d", [
+      { taskId: "c", upstream: ["a", "b"] },
+      { taskId: "b", upstream: [] },
+      { taskId: "a", upstream: [] },
+    ]);
+    expect(g.order).toEqual(["b", "a", "c"]);
+    expect(g.downstream.get("a")).toEqual(["c"]);
+    expect([...downstreamClosure(g, "b")]).toEqual(["c"]);
+  });
+  it("names the error", () => {
+    try {
+      buildDagGraph("d", [{ taskId: "a", upstream: ["ghost"] }]);
+      expect.unreachable();
+    } catch (error) {
+      expect(isUpdraftError(error, "UPDRAFT_DAG_UNKNOWN_DEPENDENCY")).toBe(true);
+      expect((error as UpdraftError).describe()).toMatch(/depends on "ghost".*Only depend on tasks/);
+      expect((error as UpdraftError).httpStatus).toBe(400);
+    }
+  });
+});
+
+describe("schedules", () => {
+  it("accepts presets and cron, refuses the rest", () => {
+    expect(() => validateSchedule("d", "@daily")).not.toThrow();
+    expect(() => validateSchedule("d", "*/5 * * * *")).not.toThrow();
+    expect(() => validateSchedule("d", "@sometimes")).toThrow(/neither a preset/);
+    expect(() => validateSchedule("d", "0 0 * *")).toThrow(/neither a preset/);
+  });
+  it("computes fire times in UTC", () => {
+    expect(nextFireTime("@hourly", new Date("2026-03-01T10:15:00Z")).toISOString()).toBe("2026-03-01T11:00:00.000Z");
+    expect(previousFireTime("@daily", new Date("2026-03-01T10:15:00Z")).toISOString()).toBe("2026-03-01T00:00:00.000Z");
+  });
+});
+
+describe("hashSerializedDag", () => {
+  it("ignores key order", () => {
+    const base = { dagId: "d", fileloc: "d.ts", description: null, schedule: null, startDate: null, catchup: false, maxActiveRuns: null, maxActiveTasks: null, tags: [], params: { a: 1, b: 2 }, tasks: [] };
+    const reordered = { ...base, params: { b: 2, a: 1 } };
+    expect(hashSerializedDag(base)).toBe(hashSerializedDag(reordered));
+    expect(hashSerializedDag(base)).not.toBe(hashSerializedDag({ ...base, catchup: true }));
+  });
+});

@@ -1,0 +1,115 @@
+// Parses the whole DAGs folder in child processes, so a DAG file that throws, hangs, crashes or
+// exits cannot take the caller down: each such file becomes an import error and the rest load.
+import { fork, type ChildProcess } from "node:child_process";
+import { relative } from "node:path";
+import { UpdraftError, hashSerializedDag, type SerializedDag } from "@updraft/core";
+import { discoverDagFiles } from "./discover.ts";
+import { siblingModule, updraftNodeArgs } from "./node-args.ts";
+import type { ParseMessage, ParseRequest } from "./protocol.ts";
+
+export interface LoadedDag {
+  serialized: SerializedDag;
+  hash: string;
+}
+
+export interface ImportError {
+  /** Path relative to the DAGs folder. */
+  filename: string;
+  message: string;
+}
+
+export interface DagBagResult {
+  dags: LoadedDag[];
+  importErrors: ImportError[];
+  files: number;
+  durationMs: number;
+}
+
+export interface LoadOptions {
+  dagsFolder: string;
+  /** How long one file may take to import before its process is killed. */
+  fileTimeoutMs: number;
+}
+
+type FileOutcome = { file: string; dags: SerializedDag[] } | { file: string; message: string };
+
+export async function loadDagsFolder(options: LoadOptions): Promise<DagBagResult> {
+  const started = performance.now();
+  const files = await discoverDagFiles(options.dagsFolder);
+  const outcomes: FileOutcome[] = [];
+  let remaining = files;
+  // A child that dies or hangs on a file reports everything before it; restart after that file.
+  while (remaining.length > 0) {
+    const batch = await parseInChild({ dagsFolder: options.dagsFolder, files: remaining }, options.fileTimeoutMs);
+    outcomes.push(...batch);
+    remaining = remaining.slice(batch.length);
+  }
+  return { ...collect(options.dagsFolder, outcomes), files: files.length, durationMs: performance.now() - started };
+}
+
+function parseInChild(request: ParseRequest, fileTimeoutMs: number): Promise<FileOutcome[]> {
+  return new Promise((resolve) => {
+    const outcomes: FileOutcome[] = [];
+    let current: string | null = null;
+    let stderr = "";
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    const child: ChildProcess = fork(siblingModule(import.meta.url, "parse-child"), [], {
+      execArgv: updraftNodeArgs(),
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4_000);
+    });
+    child.on("message", (message: ParseMessage) => {
+      clearTimeout(timer);
+      if (message.type === "start") {
+        current = message.file;
+        timer = setTimeout(() => {
+          timedOut = true;
+          child.kill("SIGKILL");
+        }, fileTimeoutMs);
+        return;
+      }
+      current = null;
+      outcomes.push(message.type === "parsed" ? { file: message.file, dags: message.dags } : message);
+    });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      if (current !== null) {
+        const why = timedOut
+          ? `importing the file took longer than ${fileTimeoutMs / 1000}s and was stopped; a DAG file must only define DAGs at import time`
+          : `the process importing the file exited (${signal ?? `code ${code}`})${stderr.trim() ? `: ${stderr.trim()}` : ""}`;
+        outcomes.push({ file: current, message: why });
+      } else if (outcomes.length < request.files.length && outcomes.length === 0) {
+        // The child died before it could start on any file: blame the first so the loop advances.
+        outcomes.push({ file: request.files[0]!, message: `the DAG parsing process failed to start: ${stderr.trim()}` });
+      }
+      resolve(outcomes);
+    });
+    child.send(request);
+  });
+}
+
+// Turns per-file outcomes into DAGs and import errors; a dag id defined twice keeps the first
+// file's DAG and makes the later file an import error, as a silent override would hide a mistake.
+function collect(dagsFolder: string, outcomes: FileOutcome[]): Pick<DagBagResult, "dags" | "importErrors"> {
+  const dags = new Map<string, LoadedDag>();
+  const importErrors: ImportError[] = [];
+  for (const outcome of outcomes) {
+    const filename = relative(dagsFolder, outcome.file);
+    if ("message" in outcome) {
+      importErrors.push({ filename, message: outcome.message });
+      continue;
+    }
+    const clash = outcome.dags.find((d, i) => dags.has(d.dagId) || outcome.dags.findIndex((o) => o.dagId === d.dagId) !== i);
+    if (clash) {
+      const first = dags.get(clash.dagId)?.serialized.fileloc ?? filename;
+      const error = new UpdraftError("UPDRAFT_DAG_DUPLICATE_ID", `DAG "${clash.dagId}" is already defined in ${first}`);
+      importErrors.push({ filename, message: error.describe() });
+      continue;
+    }
+    for (const serialized of outcome.dags) dags.set(serialized.dagId, { serialized, hash: hashSerializedDag(serialized) });
+  }
+  return { dags: [...dags.values()].sort((a, b) => a.serialized.dagId.localeCompare(b.serialized.dagId)), importErrors };
+}

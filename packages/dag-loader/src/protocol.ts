@@ -1,0 +1,12 @@
+// Messages between the DAG-parsing parent and its child process.
+import type { SerializedDag } from "@updraft/core";
+
+export interface ParseRequest {
+  dagsFolder: string;
+  files: string[];
+}
+
+export type ParseMessage =
+  | { type: "start"; file: string }
+  | { type: "parsed"; file: string; dags: SerializedDag[] }
+  | { type: "failed"; file: string; message: string };

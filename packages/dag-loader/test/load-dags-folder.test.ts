@@ -1,0 +1,81 @@
+// Loads a DAGs folder outside the repository (no package.json, no node_modules) holding one good
+// DAG and every kind of broken file: each broken file becomes an import error, the good DAG loads.
+import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadDagsFolder, type DagBagResult } from "../src/index.ts";
+
+const GOOD = `import { bash, chain, dag, task } from "@updraft/sdk";
+export default dag({ dagId: "good", tags: ["t"] }, () => {
+  const a = bash({ taskId: "a", command: "echo a" });
+  const b = task({ taskId: "b", inputs: { line: a } }, (_ctx, { line }) => line.length);
+  chain(a, b);
+});
+export const second = dag({ dagId: "good_second" }, () => void task({ taskId: "x" }, () => 1));
+`;
+
+const BROKEN: Record<string, string> = {
+  "throws.ts": `throw new Error("boom at import");`,
+  "syntax.ts": `export const x = ;`,
+  "hangs.ts": `while (true) {}`,
+  "exits.ts": `process.exit(7);`,
+  "cycle.ts": `import { dag, task, chain } from "@updraft/sdk";
+export default dag({ dagId: "cyc" }, () => { const a = task({ taskId: "a" }, () => 1); const b = task({ taskId: "b" }, () => 2); chain(a, b, a); });`,
+  "duplicate_task.ts": `import { dag, task } from "@updraft/sdk";
+export default dag({ dagId: "dup_task" }, () => { task({ taskId: "a" }, () => 1); task({ taskId: "a" }, () => 2); });`,
+  "unknown_dependency.ts": `import { dag, task, chain } from "@updraft/sdk";
+let foreign: any;
+export const other = dag({ dagId: "other_dag" }, () => { foreign = task({ taskId: "x" }, () => 1); });
+export default dag({ dagId: "unknown_dep" }, () => { chain(foreign, task({ taskId: "y" }, () => 2)); });`,
+  "zz_duplicate_dag_id.ts": `import { dag, task } from "@updraft/sdk";
+export default dag({ dagId: "good" }, () => void task({ taskId: "a" }, () => 1));`,
+};
+
+let folder: string;
+let result: DagBagResult;
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), "updraft-dags-"));
+  await writeFile(join(folder, "good.ts"), GOOD);
+  await mkdir(join(folder, "nested"));
+  await writeFile(join(folder, "nested", "plain.js"), `import { dag, bash } from "@updraft/sdk";
+export default dag({ dagId: "plain_js" }, () => { bash({ taskId: "t", command: "true" }); });`);
+  await writeFile(join(folder, "types.d.ts"), `export type X = number;`);
+  for (const [name, source] of Object.entries(BROKEN)) await writeFile(join(folder, name), source);
+  result = await loadDagsFolder({ dagsFolder: folder, fileTimeoutMs: 3_000 });
+}, 60_000);
+
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+describe("loadDagsFolder", () => {
+  it("loads every exported DAG of the good files, .ts and .js, nested too", () => {
+    expect(result.dags.map((d) => d.serialized.dagId)).toEqual(["good", "good_second", "plain_js"]);
+    const good = result.dags[0]!;
+    expect(good.serialized.fileloc).toBe("good.ts");
+    expect(good.serialized.tasks.map((t) => t.taskId)).toEqual(["a", "b"]);
+    expect(good.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(result.files).toBe(Object.keys(BROKEN).length + 2);
+  });
+
+  it("turns each broken file into one import error naming the problem", () => {
+    const byFile = Object.fromEntries(result.importErrors.map((e) => [e.filename, e.message]));
+    expect(Object.keys(byFile).sort()).toEqual(Object.keys(BROKEN).sort());
+    expect(byFile["throws.ts"]).toContain("boom at import");
+    expect(byFile["syntax.ts"]).toMatch(/Transform failed|Unexpected|Expected/);
+    expect(byFile["hangs.ts"]).toContain("took longer than 3s");
+    expect(byFile["exits.ts"]).toContain("code 7");
+    expect(byFile["cycle.ts"]).toContain("UPDRAFT_DAG_CYCLE");
+    expect(byFile["duplicate_task.ts"]).toContain("UPDRAFT_DAG_DUPLICATE_TASK_ID");
+    expect(byFile["unknown_dependency.ts"]).toContain("UPDRAFT_DAG_UNKNOWN_DEPENDENCY");
+    expect(byFile["zz_duplicate_dag_id.ts"]).toContain("UPDRAFT_DAG_DUPLICATE_ID");
+  });
+
+  it("refuses a missing folder with a typed error", async () => {
+    await expect(loadDagsFolder({ dagsFolder: join(folder, "nope"), fileTimeoutMs: 1_000 })).rejects.toMatchObject({
+      code: "UPDRAFT_DAGS_FOLDER_MISSING",
+    });
+  });
+});

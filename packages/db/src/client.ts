@@ -1,0 +1,111 @@
+// Opens the Updraft database: Postgres through node-postgres when a URL is given, otherwise an
+// embedded PGlite under the Updraft home, guarded by a directory lock. Callers get one drizzle
+// type for both, so nothing above this file knows which driver runs.
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { UpdraftError } from "@updraft/core";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import pg from "pg";
+import { lockDirectory } from "./lock.ts";
+import { maskDatabaseUrl } from "./pg-errors.ts";
+import * as schema from "./schema/index.ts";
+
+export type UpdraftSchema = typeof schema;
+
+/**
+ * Result shape of `db.execute(sql...)` common to node-postgres and PGlite: both return `rows`.
+ * Narrower than drizzle's base HKT (`unknown`) so raw queries stay usable driver-agnostically.
+ */
+export interface UpdraftQueryResultHKT extends PgQueryResultHKT {
+  type: RowsResult<this["row"]>;
+}
+export interface RowsResult<Row> {
+  rows: Row[];
+}
+
+/** The drizzle database both drivers satisfy; write repositories against this. */
+export type UpdraftDb = PgDatabase<UpdraftQueryResultHKT, UpdraftSchema>;
+
+/** A transaction handle, as passed to `db.transaction(async (tx) => ...)`. */
+export type UpdraftTx = Parameters<Parameters<UpdraftDb["transaction"]>[0]>[0];
+
+export type DatabaseDriver = "postgres" | "pglite";
+
+export interface UpdraftDatabase {
+  db: UpdraftDb;
+  driver: DatabaseDriver;
+  /** Closes connections and, for PGlite, releases the directory lock. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Postgres connection URL; when absent the embedded PGlite database is used. */
+  databaseUrl?: string | undefined;
+  /** The Updraft home directory; PGlite keeps its data in `${home}/db`. */
+  home: string;
+  /** Maximum Postgres connections in the pool (default 10). Ignored for PGlite. */
+  poolSize?: number | undefined;
+}
+
+/**
+ * Opens the database and checks the connection works.
+ * @throws UpdraftError UPDRAFT_DB_UNAVAILABLE when Postgres cannot be reached, UPDRAFT_DB_LOCKED
+ * when another process has the embedded database open.
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<UpdraftDatabase> {
+  return options.databaseUrl === undefined || options.databaseUrl === ""
+    ? openPglite(options.home)
+    : openPostgres(options.databaseUrl, options.poolSize ?? 10);
+}
+
+/** The data directory PGlite uses for a given Updraft home. */
+export function pgliteDataDir(home: string): string {
+  return join(home, "db");
+}
+
+async function openPostgres(databaseUrl: string, poolSize: number): Promise<UpdraftDatabase> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  // An idle client losing its connection emits 'error' on the pool; unhandled it would crash the
+  // process. The pool drops that client and the next query reports the failure to its caller.
+  pool.on("error", () => {});
+  try {
+    await pool.query("select 1");
+  } catch (error) {
+    await pool.end().catch(() => {});
+    const masked = maskDatabaseUrl(databaseUrl);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UpdraftError("UPDRAFT_DB_UNAVAILABLE", `Cannot connect to the database at ${masked}: ${reason}`, {
+      details: { url: masked },
+      cause: error,
+    });
+  }
+  const db = drizzleNodePg({ client: pool, schema });
+  let closed: Promise<void> | undefined;
+  return {
+    db,
+    driver: "postgres",
+    close: () => (closed ??= pool.end()),
+  };
+}
+
+async function openPglite(home: string): Promise<UpdraftDatabase> {
+  const dataDir = pgliteDataDir(home);
+  const lock = await lockDirectory(dataDir);
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dataDir);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+  const db = drizzlePglite({ client, schema });
+  let closed: Promise<void> | undefined;
+  return {
+    db,
+    driver: "pglite",
+    // Release the lock only once PGlite has flushed and closed, never while it may still write.
+    close: () => (closed ??= client.close().finally(() => lock.release())),
+  };
+}

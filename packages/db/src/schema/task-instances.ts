@@ -1,0 +1,79 @@
+// The current try of every task in every run, plus the finished tries kept for history. The
+// (state, priority_weight) index serves the scheduler's "next queued work" query.
+import type { TaskInstanceState } from "@updraft/core";
+import { doublePrecision, foreignKey, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.ts";
+import { dagRuns } from "./dag-runs.ts";
+
+export const taskInstances = pgTable(
+  "task_instances",
+  {
+    dagId: text("dag_id").notNull(),
+    runId: text("run_id").notNull(),
+    taskId: text("task_id").notNull(),
+    state: text("state").$type<TaskInstanceState>(),
+    tryNumber: integer("try_number").notNull().default(0),
+    maxTries: integer("max_tries").notNull().default(0),
+    startDate: timestamptz("start_date"),
+    endDate: timestamptz("end_date"),
+    /** Seconds. */
+    duration: doublePrecision("duration"),
+    queue: text("queue").notNull().default("default"),
+    pool: text("pool").notNull().default("default_pool"),
+    poolSlots: integer("pool_slots").notNull().default(1),
+    priorityWeight: integer("priority_weight").notNull().default(1),
+    hostname: text("hostname"),
+    workerName: text("worker_name"),
+    pid: integer("pid"),
+    queuedAt: timestamptz("queued_at"),
+    nextRetryAt: timestamptz("next_retry_at"),
+    lastHeartbeatAt: timestamptz("last_heartbeat_at"),
+    updatedAt: timestamptz("updated_at")
+      .notNull()
+      .defaultNow()
+      .$onUpdate(() => new Date()),
+  },
+  (t) => [
+    primaryKey({ name: "task_instances_pkey", columns: [t.dagId, t.runId, t.taskId] }),
+    foreignKey({
+      name: "task_instances_dag_run_fk",
+      columns: [t.dagId, t.runId],
+      foreignColumns: [dagRuns.dagId, dagRuns.runId],
+    }).onDelete("cascade"),
+    index("task_instances_state_idx").on(t.state),
+    index("task_instances_state_priority_idx").on(t.state, t.priorityWeight),
+    index("task_instances_dag_id_run_id_idx").on(t.dagId, t.runId),
+  ],
+);
+
+export const taskInstanceHistory = pgTable(
+  "task_instance_history",
+  {
+    dagId: text("dag_id").notNull(),
+    runId: text("run_id").notNull(),
+    taskId: text("task_id").notNull(),
+    tryNumber: integer("try_number").notNull(),
+    state: text("state").$type<TaskInstanceState>().notNull(),
+    startDate: timestamptz("start_date"),
+    endDate: timestamptz("end_date"),
+    /** Seconds. */
+    duration: doublePrecision("duration"),
+    hostname: text("hostname"),
+    workerName: text("worker_name"),
+    pid: integer("pid"),
+    queue: text("queue"),
+    pool: text("pool"),
+    error: text("error"),
+  },
+  (t) => [
+    primaryKey({ name: "task_instance_history_pkey", columns: [t.dagId, t.runId, t.taskId, t.tryNumber] }),
+    foreignKey({
+      name: "task_instance_history_dag_run_fk",
+      columns: [t.dagId, t.runId],
+      foreignColumns: [dagRuns.dagId, dagRuns.runId],
+    }).onDelete("cascade"),
+  ],
+);
+
+export type TaskInstanceRow = typeof taskInstances.$inferSelect;
+export type TaskInstanceHistoryRow = typeof taskInstanceHistory.$inferSelect;

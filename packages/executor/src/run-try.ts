@@ -1,0 +1,114 @@
+// Runs one try of a task in this process: builds its context, calls the function, command, branch
+// or sensor, enforces executionTimeout and turns whatever happens into a TryOutcome. Executors
+// decide where this runs (here for `dags test`, in pooled child processes for the local executor).
+import { format } from "node:util";
+import { errorMessage, formatDuration, isUpdraftError, type JsonValue } from "@updraft/core";
+import { isTaskSkipped, normaliseBranchChoice, type Dag, type TaskContext } from "@updraft/sdk";
+import { runBash } from "./run-bash.ts";
+import type { LogSink, TryOutcome } from "./task-outcome.ts";
+
+export interface TryRequest {
+  dag: Dag;
+  taskId: string;
+  runId: string;
+  tryNumber: number;
+  logicalDate: Date;
+  dataIntervalStart: Date | null;
+  dataIntervalEnd: Date | null;
+  conf: Record<string, JsonValue>;
+  /** Upstream results by input name. */
+  inputs: Record<string, unknown>;
+  sink: LogSink;
+}
+
+export async function runTry(request: TryRequest): Promise<TryOutcome> {
+  const { spec, runtime } = request.dag.task(request.taskId);
+  const controller = new AbortController();
+  const ctx: TaskContext = {
+    dagId: request.dag.dagId,
+    runId: request.runId,
+    taskId: request.taskId,
+    tryNumber: request.tryNumber,
+    maxTries: spec.retries + 1,
+    logicalDate: request.logicalDate,
+    dataIntervalStart: request.dataIntervalStart,
+    dataIntervalEnd: request.dataIntervalEnd,
+    params: Object.freeze({ ...request.dag.params, ...request.conf }),
+    conf: Object.freeze({ ...request.conf }),
+    log: (message, ...values) => request.sink({ stream: "log", line: format(message, ...values), at: new Date() }),
+    signal: controller.signal,
+  };
+
+  const attempt = (async (): Promise<TryOutcome> => {
+    switch (runtime.kind) {
+      case "task":
+        return success(await runtime.run(ctx, request.inputs));
+      case "bash": {
+        const command = typeof runtime.command === "function" ? runtime.command(ctx, request.inputs) : runtime.command;
+        ctx.log(`running: ${command}`);
+        return runBash({ command, env: runtime.env, cwd: runtime.cwd, skipOnExitCode: runtime.skipOnExitCode }, ctx, request.sink);
+      }
+      case "branch": {
+        const followed = normaliseBranchChoice(request.dag.graph, request.taskId, await runtime.choose(ctx, request.inputs));
+        ctx.log(`following ${followed.length > 0 ? followed.join(", ") : "no task"}`);
+        return success(followed);
+      }
+      case "sensor":
+        return poke(spec.sensor!, ctx, () => runtime.poke(ctx, request.inputs));
+    }
+  })().catch((error: unknown): TryOutcome => {
+    if (isTaskSkipped(error)) return { state: "skipped", reason: error.message };
+    const text = isUpdraftError(error) ? error.describe() : error instanceof Error && error.stack ? error.stack : errorMessage(error);
+    return { state: "failed", error: text, timedOut: false };
+  });
+
+  const timeoutMs = spec.executionTimeoutMs;
+  if (timeoutMs === null) return attempt;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<TryOutcome>((resolve) => {
+    timer = setTimeout(() => {
+      const error = `the try exceeded its executionTimeout of ${formatDuration(timeoutMs)} and was stopped`;
+      controller.abort(new Error(error));
+      resolve({ state: "failed", error, timedOut: true });
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([attempt, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function success(value: unknown): TryOutcome {
+  if (value === undefined) return { state: "success", result: null };
+  try {
+    return { state: "success", result: JSON.parse(JSON.stringify(value)) as JsonValue };
+  } catch (error) {
+    return { state: "failed", error: `the task's result is not JSON-serialisable: ${errorMessage(error)}`, timedOut: false };
+  }
+}
+
+async function poke(
+  sensor: { pokeIntervalMs: number; timeoutMs: number; softFail: boolean },
+  ctx: TaskContext,
+  check: () => unknown,
+): Promise<TryOutcome> {
+  const started = Date.now();
+  for (let pokes = 1; ; pokes++) {
+    const value = await check();
+    if (value) return success(value);
+    if (Date.now() - started + sensor.pokeIntervalMs > sensor.timeoutMs) {
+      const reason = `sensor timed out after ${formatDuration(Date.now() - started)} (${pokes} pokes)`;
+      return sensor.softFail ? { state: "skipped", reason } : { state: "failed", error: reason, timedOut: true };
+    }
+    ctx.log(`condition not met (poke ${pokes}); next poke in ${formatDuration(sensor.pokeIntervalMs)}`);
+    await abortableSleep(sensor.pokeIntervalMs, ctx.signal);
+  }
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason as Error)), { once: true });
+  });
+}

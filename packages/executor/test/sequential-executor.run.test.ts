@@ -1,0 +1,158 @@
+import { describe, expect, it } from "vitest";
+import { bash, branch, chain, dag, sensor, skip, task } from "@updraft/sdk";
+import { runDagSequentially, type Clock, type RunReporter } from "../src/index.ts";
+
+function recorder() {
+  const events: string[] = [];
+  const logs: string[] = [];
+  const reporter: RunReporter = {
+    taskStarted: (id, n) => events.push(`start ${id}#${n}`),
+    taskFinished: (id, n, outcome, next) => events.push(`end ${id}#${n} ${outcome.state}->${next}`),
+    taskSettled: (id, state) => events.push(`settle ${id} ${state}`),
+    log: (id, _n, line) => logs.push(`${id}: ${line.line}`),
+  };
+  return { events, logs, reporter };
+}
+
+/** A clock whose sleeps pass instantly but are recorded, so retry delays are checked without waiting. */
+function fakeClock(): Clock & { slept: number[] } {
+  let now = Date.parse("2026-01-01T00:00:00Z");
+  const slept: number[] = [];
+  return { slept, now: () => new Date(now), sleep: async (ms) => void (slept.push(ms), (now += ms)) };
+}
+
+describe("runDagSequentially", () => {
+  it("runs parallel_tasks in dependency order, one at a time, and succeeds", async () => {
+    const d = dag({ dagId: "parallel_tasks" }, () => {
+      const t1 = bash({ taskId: "task1", command: "echo start" });
+      const t2 = bash({ taskId: "task2", command: "echo two" });
+      const t3 = task({ taskId: "task3" }, async () => ({ rows: 3 }));
+      const t4 = bash({ taskId: "task4", command: "echo done" });
+      chain(t1, [t2, t3], t4);
+    });
+    const { events, logs, reporter } = recorder();
+    const result = await runDagSequentially({ dag: d, runId: "test", reporter });
+    expect(result.state).toBe("success");
+    expect(events.filter((e) => e.startsWith("start"))).toEqual(["start task1#1", "start task2#1", "start task3#1", "start task4#1"]);
+    expect(result.taskInstances.get("task3")!.result).toEqual({ rows: 3 });
+    expect(result.taskInstances.get("task4")!.result).toBe("done");
+    expect(logs).toContain("task1: start");
+  });
+
+  it("retries a failing task with its delay, then fails the run; all_done cleanup still runs", async () => {
+    const d = dag({ dagId: "fails" }, () => {
+      const flaky = bash({ taskId: "flaky", command: "echo trying; exit 3", retries: 2, retryDelay: "2s" });
+      chain(flaky, bash({ taskId: "cleanup", command: "echo cleanup", triggerRule: "all_done" }));
+      chain(flaky, task({ taskId: "after", retries: 0 }, () => 1));
+    });
+    const clock = fakeClock();
+    const { events, reporter } = recorder();
+    const result = await runDagSequentially({ dag: d, runId: "test", reporter, clock });
+    expect(result.state).toBe("failed");
+    expect(events).toContain("end flaky#1 failed->up_for_retry");
+    expect(events).toContain("end flaky#3 failed->failed");
+    expect(clock.slept).toEqual([2_000, 2_000]);
+    expect(result.taskInstances.get("flaky")).toMatchObject({ state: "failed", tries: 3 });
+    expect(result.taskInstances.get("cleanup")!.state).toBe("success");
+    expect(result.taskInstances.get("after")!.state).toBe("upstream_failed");
+  });
+
+  it("backs off exponentially up to maxRetryDelay", async () => {
+    const d = dag({ dagId: "backoff" }, () => {
+      task({ taskId: "t", retries: 3, retryDelay: 1, retryExponentialBackoff: true, maxRetryDelay: 3 }, () => {
+        throw new Error("nope");
+      });
+    });
+    const clock = fakeClock();
+    await runDagSequentially({ dag: d, runId: "r", clock });
+    expect(clock.slept).toEqual([1_000, 2_000, 3_000]);
+  });
+
+  it("passes typed results between tasks and gives params merged with conf", async () => {
+    const d = dag({ dagId: "xcom", params: { factor: 2, label: "x" } }, () => {
+      const a = task({ taskId: "a" }, () => [1, 2, 3]);
+      task({ taskId: "b", inputs: { nums: a } }, (ctx, { nums }) => ({
+        sum: nums.reduce((s, n) => s + n, 0) * Number(ctx.params.factor),
+        label: ctx.params.label,
+      }));
+    });
+    const result = await runDagSequentially({ dag: d, runId: "r", conf: { factor: 10 } });
+    expect(result.taskInstances.get("b")!.result).toEqual({ sum: 60, label: "x" });
+  });
+
+  it("follows a branch and skips the other path", async () => {
+    const d = dag({ dagId: "br" }, () => {
+      const pick = branch({ taskId: "pick" }, () => "left");
+      const left = bash({ taskId: "left", command: "echo left" });
+      const right = bash({ taskId: "right", command: "echo right" });
+      const join = bash({ taskId: "join", command: "echo join", triggerRule: "none_failed_min_one_success" });
+      chain(pick, [left, right], join);
+    });
+    const result = await runDagSequentially({ dag: d, runId: "r" });
+    expect(result.state).toBe("success");
+    expect(Object.fromEntries([...result.taskInstances].map(([id, ti]) => [id, ti.state]))).toEqual({
+      pick: "success",
+      left: "success",
+      right: "skipped",
+      join: "success",
+    });
+  });
+
+  it("pokes a sensor until its condition holds and passes the value on", async () => {
+    let pokes = 0;
+    const d = dag({ dagId: "sense" }, () => {
+      const ready = sensor({ taskId: "ready", pokeInterval: "10ms", timeout: "5s" }, () => ++pokes >= 3 && { pokes });
+      task({ taskId: "use", inputs: { r: ready } }, (_ctx, { r }) => r.pokes);
+    });
+    const result = await runDagSequentially({ dag: d, runId: "r" });
+    expect(result.taskInstances.get("use")!.result).toBe(3);
+  });
+
+  it("fails a sensor at its timeout, or skips it with softFail", async () => {
+    const d = dag({ dagId: "sense_timeout" }, () => {
+      sensor({ taskId: "never", pokeInterval: "10ms", timeout: "50ms" }, () => false);
+      sensor({ taskId: "soft", pokeInterval: "10ms", timeout: "50ms", softFail: true }, () => false);
+    });
+    const result = await runDagSequentially({ dag: d, runId: "r" });
+    expect(result.taskInstances.get("never")!.state).toBe("failed");
+    expect(result.taskInstances.get("soft")!.state).toBe("skipped");
+  });
+
+  it("stops a try at its executionTimeout and kills the command", async () => {
+    const d = dag({ dagId: "slow" }, () => {
+      bash({ taskId: "sleepy", command: "sleep 30", executionTimeout: "300ms" });
+    });
+    const started = Date.now();
+    const { events, reporter } = recorder();
+    const result = await runDagSequentially({ dag: d, runId: "r", reporter });
+    expect(result.state).toBe("failed");
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(events).toContain("end sleepy#1 failed->failed");
+  });
+
+  it("skips on skip() and on bash exit code 99; all_success downstream is skipped too", async () => {
+    const d = dag({ dagId: "skips" }, () => {
+      const a = task({ taskId: "a" }, () => skip("nothing to do"));
+      const b = bash({ taskId: "b", command: "exit 99" });
+      chain(a, task({ taskId: "after_a" }, () => 1));
+      chain(b, task({ taskId: "after_b" }, () => 1));
+    });
+    const result = await runDagSequentially({ dag: d, runId: "r" });
+    expect(result.state).toBe("success");
+    expect([...result.taskInstances.values()].map((t) => t.state)).toEqual(["skipped", "skipped", "skipped", "skipped"]);
+  });
+
+  it("captures ctx.log lines and fails on a non-serialisable result", async () => {
+    const d = dag({ dagId: "logs" }, () => {
+      task({ taskId: "talk" }, (ctx) => {
+        ctx.log("hello %s", "world");
+        return 1n as unknown as number;
+      });
+    });
+    const { logs, events, reporter } = recorder();
+    const result = await runDagSequentially({ dag: d, runId: "r", reporter });
+    expect(logs).toEqual(["talk: hello world"]);
+    expect(result.state).toBe("failed");
+    expect(events).toContain("end talk#1 failed->failed");
+  });
+});
