@@ -10,7 +10,7 @@ export const updraftVitestDefaults: ViteUserConfig = {
   ssr: { resolve: { conditions, externalConditions: ["updraft-source"] } },
   test: {
     include: ["test/**/*.test.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 };

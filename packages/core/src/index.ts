@@ -7,3 +7,4 @@ export * from "./dag-graph.ts";
 export * from "./retry.ts";
 export * from "./run-progress.ts";
 export * from "./schedule.ts";
+export * from "./after-try.ts";

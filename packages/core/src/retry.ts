@@ -10,11 +10,6 @@ export interface RetryPolicy {
 /** Airflow's default cap on an exponential retry delay: one day. */
 export const DEFAULT_MAX_RETRY_DELAY_MS = 86_400_000;
 
-/** Whether a try that just failed (1-based `tryNumber`) leaves another try. */
-export function hasRetryLeft(policy: RetryPolicy, tryNumber: number): boolean {
-  return tryNumber <= policy.retries;
-}
-
 /** Delay before the try after `tryNumber`: fixed, or doubling per try, capped by maxRetryDelay. */
 export function retryDelayMs(policy: RetryPolicy, tryNumber: number): number {
   const cap = policy.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS;

@@ -36,6 +36,11 @@ export type DatabaseDriver = "postgres" | "pglite";
 export interface UpdraftDatabase {
   db: UpdraftDb;
   driver: DatabaseDriver;
+  /**
+   * Subscribes to a Postgres NOTIFY channel (a dedicated connection on Postgres, PGlite's own
+   * listener when embedded); resolves to a function that unsubscribes.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** Closes connections and, for PGlite, releases the directory lock. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -82,11 +87,32 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Updr
     });
   }
   const db = drizzleNodePg({ client: pool, schema });
+  const listeners = new Set<pg.PoolClient>();
   let closed: Promise<void> | undefined;
   return {
     db,
     driver: "postgres",
-    close: () => (closed ??= pool.end()),
+    listen: async (channel, onNotify) => {
+      const client = await pool.connect();
+      listeners.add(client);
+      client.on("notification", (message) => {
+        if (message.channel === channel) onNotify(message.payload ?? "");
+      });
+      // A lost listening connection is dropped; callers keep a periodic pass as the safety net.
+      client.on("error", () => listeners.delete(client));
+      await client.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+      return async () => {
+        if (!listeners.delete(client)) return;
+        await client.query(`UNLISTEN "${channel.replaceAll('"', '""')}"`).catch(() => {});
+        client.release();
+      };
+    },
+    close: () =>
+      (closed ??= (async () => {
+        for (const client of listeners) client.release(true);
+        listeners.clear();
+        await pool.end();
+      })()),
   };
 }
 
@@ -105,6 +131,10 @@ async function openPglite(home: string): Promise<UpdraftDatabase> {
   return {
     db,
     driver: "pglite",
+    listen: async (channel, onNotify) => {
+      const unsubscribe = await client.listen(channel, onNotify);
+      return () => unsubscribe();
+    },
     // Release the lock only once PGlite has flushed and closed, never while it may still write.
     close: () => (closed ??= client.close().finally(() => lock.release())),
   };

@@ -2,9 +2,8 @@
 // at a time, in dependency order. Which task may run next is decided by the same pure function
 // the scheduler uses (decideRunProgress), so trigger rules, skips and retries behave alike.
 import {
+  decideAfterTry,
   decideRunProgress,
-  hasRetryLeft,
-  nextRetryAt,
   type DagRunState,
   type JsonValue,
   type TaskInstanceSnapshot,
@@ -105,15 +104,10 @@ export async function runDagSequentially(options: SequentialRunOptions): Promise
     if (outcome.state === "success") {
       results.set(next, outcome.result);
       if (spec.kind === "branch") branchFollowed.set(next, outcome.result as string[]);
-      ti.state = "success";
-    } else if (outcome.state === "skipped") {
-      ti.state = "skipped";
-    } else if (hasRetryLeft(spec, tryNumber)) {
-      ti.state = "up_for_retry";
-      ti.nextRetryAt = nextRetryAt(spec, tryNumber, clock.now());
-    } else {
-      ti.state = "failed";
     }
+    const after = decideAfterTry(outcome.state, tryNumber, spec.retries + 1, spec, clock.now());
+    ti.state = after.state;
+    ti.nextRetryAt = after.nextRetryAt;
     reporter.taskFinished?.(next, tryNumber, outcome, ti.state);
   }
 }

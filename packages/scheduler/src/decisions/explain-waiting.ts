@@ -1,0 +1,91 @@
+// Why a task instance is not running, in words — the question Airflow users ask daily. Built
+// from the same facts and limits the scheduler decides with.
+import { evaluateTriggerRule, summarise, type DagRunState, type TaskInstanceState, type TriggerRule } from "@updraft/core";
+import { describeBlockReason, selectTaskInstancesToQueue, type ConcurrencySnapshot } from "./select-task-instances.ts";
+
+export interface WaitingFacts {
+  dagId: string;
+  runId: string;
+  taskId: string;
+  state: TaskInstanceState | null;
+  nextRetryAt: Date | null;
+  queue: string;
+  pool: string;
+  poolSlots: number;
+  priorityWeight: number;
+  triggerRule: TriggerRule;
+  upstream: ReadonlyArray<{ taskId: string; state: TaskInstanceState | null }>;
+  runState: DagRunState;
+  dagIsPaused: boolean;
+  /** Running runs of this DAG and its max active runs (for a queued run). */
+  runningRuns: number;
+  maxActiveRuns: number;
+  snapshot: ConcurrencySnapshot;
+  now: Date;
+}
+
+export interface Explanation {
+  /** Short machine-readable kind of the wait. */
+  reason: "not_waiting" | "dag_paused" | "run_queued" | "upstream" | "trigger_rule" | "retry_delay" | "limit" | "executor" | "finished";
+  message: string;
+}
+
+export function explainWaiting(f: WaitingFacts): Explanation[] {
+  if (f.state === "running") return [{ reason: "not_waiting", message: "the task instance is running" }];
+  if (f.state !== null && ["success", "failed", "upstream_failed", "skipped", "removed"].includes(f.state)) {
+    return [{ reason: "finished", message: `the task instance is finished (${f.state}); clear it to run it again` }];
+  }
+  const reasons: Explanation[] = [];
+  if (f.dagIsPaused) reasons.push({ reason: "dag_paused", message: `DAG "${f.dagId}" is paused; unpause it to run its tasks` });
+  if (f.runState === "queued") {
+    reasons.push({
+      reason: "run_queued",
+      message: `the run waits in queued: ${f.runningRuns} of at most ${f.maxActiveRuns} runs of "${f.dagId}" are running (max active runs)`,
+    });
+  }
+  switch (f.state) {
+    case null:
+      reasons.push(...explainUpstream(f));
+      break;
+    case "up_for_retry":
+      reasons.push({
+        reason: "retry_delay",
+        message: f.nextRetryAt && f.nextRetryAt > f.now
+          ? `waiting for its retry delay: the next try may start at ${f.nextRetryAt.toISOString()}`
+          : "its retry delay has passed; the scheduler queues it on its next pass",
+      });
+      break;
+    case "scheduled": {
+      const { blocked } = selectTaskInstancesToQueue([f], f.snapshot);
+      reasons.push(
+        blocked[0]
+          ? { reason: "limit", message: `ready, but ${describeBlockReason(blocked[0].reason)}` }
+          : { reason: "limit", message: "ready; every limit has room, so the scheduler queues it on its next pass" },
+      );
+      break;
+    }
+    case "queued":
+      reasons.push({
+        reason: "executor",
+        message: `queued on "${f.queue}", waiting for an executor slot or a worker listening on queue "${f.queue}"`,
+      });
+      break;
+    default:
+      break;
+  }
+  return reasons;
+}
+
+function explainUpstream(f: WaitingFacts): Explanation[] {
+  const states = new Map(f.upstream.map((u) => [u.taskId, u.state]));
+  const decision = evaluateTriggerRule(f.triggerRule, summarise([...states.keys()], states));
+  const unfinished = f.upstream.filter((u) => u.state === null || !["success", "failed", "upstream_failed", "skipped", "removed"].includes(u.state));
+  if (decision === "wait" && unfinished.length > 0) {
+    const list = unfinished.map((u) => `${u.taskId} (${u.state ?? "no state yet"})`).join(", ");
+    return [{ reason: "upstream", message: `waiting for upstream task(s) ${list} (trigger rule ${f.triggerRule})` }];
+  }
+  if (decision === "run") {
+    return [{ reason: "trigger_rule", message: `its trigger rule ${f.triggerRule} is met; the scheduler schedules it on its next pass` }];
+  }
+  return [{ reason: "trigger_rule", message: `its trigger rule ${f.triggerRule} is decided (${decision}); the scheduler settles it on its next pass` }];
+}
