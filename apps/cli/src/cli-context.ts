@@ -16,13 +16,27 @@ export interface DatabaseUse {
   autoMigrateEmbedded?: boolean;
 }
 
-/** Opens the metadata database, runs `work`, and always closes it (releasing the PGlite lock). */
-export async function withDatabase<T>(work: (database: UpdraftDatabase) => Promise<T>, use: DatabaseUse = {}): Promise<T> {
+/**
+ * Opens the metadata database for a long-running command (webserver, scheduler): migrated when
+ * embedded, checked when Postgres. The caller closes it.
+ */
+export async function openCliDatabase(use: DatabaseUse = {}): Promise<UpdraftDatabase> {
   const { databaseUrl, home } = cliConfig();
   const database = await openDatabase({ databaseUrl, home });
   try {
     if (database.driver === "pglite" && use.autoMigrateEmbedded !== false) await migrate(database);
     else if (use.autoMigrateEmbedded !== false) await assertMigrated(database);
+    return database;
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+/** Opens the metadata database, runs `work`, and always closes it (releasing the PGlite lock). */
+export async function withDatabase<T>(work: (database: UpdraftDatabase) => Promise<T>, use: DatabaseUse = {}): Promise<T> {
+  const database = await openCliDatabase(use);
+  try {
     return await work(database);
   } finally {
     await database.close();

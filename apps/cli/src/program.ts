@@ -2,8 +2,11 @@
 import { Command } from "commander";
 import { registerDagCommands } from "./commands/dags.ts";
 import { registerDbCommands } from "./commands/db.ts";
+import { registerSchedulerCommand } from "./commands/scheduler.ts";
+import { registerStandaloneCommand } from "./commands/standalone.ts";
 import { registerTaskCommands } from "./commands/tasks.ts";
 import { registerUserCommands } from "./commands/users.ts";
+import { registerWebserverCommand } from "./commands/webserver.ts";
 
 export function buildProgram(): Command {
   const program = new Command("updraft")
@@ -14,5 +17,8 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerDagCommands(program);
   registerTaskCommands(program);
+  registerSchedulerCommand(program);
+  registerStandaloneCommand(program);
+  registerWebserverCommand(program);
   return program;
 }

@@ -13,7 +13,7 @@ describe("configuration", () => {
   });
 
   it("answers --help on every command", async () => {
-    for (const args of [["--help"], ["db", "--help"], ["db", "reset", "--help"], ["users", "create", "--help"], ["dags", "test", "--help"], ["tasks", "test", "--help"]]) {
+    for (const args of [["--help"], ["db", "--help"], ["db", "reset", "--help"], ["users", "create", "--help"], ["dags", "test", "--help"], ["tasks", "test", "--help"], ["dags", "trigger", "--help"], ["dags", "pause", "--help"], ["dags", "unpause", "--help"], ["dags", "backfill", "--help"], ["scheduler", "--help"], ["webserver", "--help"], ["standalone", "--help"]]) {
       const result = await runCli(args, {});
       expect(result.code, args.join(" ")).toBe(0);
       expect(result.stdout).toContain("Usage: updraft");

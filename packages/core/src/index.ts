@@ -8,3 +8,5 @@ export * from "./retry.ts";
 export * from "./run-progress.ts";
 export * from "./schedule.ts";
 export * from "./after-try.ts";
+export * from "./executor-contract.ts";
+export * from "./logger.ts";

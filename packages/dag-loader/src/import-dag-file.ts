@@ -12,10 +12,15 @@ function ensureSdkResolution(): void {
   register("./sdk-resolve-hook.mjs", import.meta.url, { data: { sdkUrl: import.meta.resolve("@updraft/sdk") } });
 }
 
-/** Every distinct DAG the module exports (default and named exports). */
-export async function importDagFile(path: string): Promise<Dag[]> {
+/**
+ * Every distinct DAG the module exports (default and named exports). A different `version` (the
+ * file's mtime, say) imports the file afresh instead of from the module cache.
+ */
+export async function importDagFile(path: string, version?: number): Promise<Dag[]> {
   ensureSdkResolution();
-  const module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  const url = pathToFileURL(path);
+  if (version !== undefined) url.searchParams.set("v", String(version));
+  const module = (await import(url.href)) as Record<string, unknown>;
   const dags = new Set<Dag>();
   for (const value of Object.values(module)) if (isDag(value)) dags.add(value);
   return [...dags];

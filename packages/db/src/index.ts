@@ -17,3 +17,4 @@ export * from "./repositories/task-logs.ts";
 export * from "./repositories/pool-usage.ts";
 export * from "./repositories/scheduler-jobs.ts";
 export * from "./repositories/import-error-pages.ts";
+export * from "./repositories/task-lifecycle.ts";

@@ -8,6 +8,6 @@ import type { UpdraftDb } from "./client.ts";
 export const SCHEDULER_CHANNEL = "updraft_scheduler";
 
 /** Asks every listening scheduler to run its loop now. Delivered when the surrounding transaction commits. */
-export async function wakeScheduler(db: UpdraftDb, reason = ""): Promise<void> {
+export async function wakeScheduler(db: Pick<UpdraftDb, "execute">, reason = ""): Promise<void> {
   await db.execute(sql`select pg_notify(${SCHEDULER_CHANNEL}, ${reason})`);
 }

@@ -1,32 +1,25 @@
-// `updraft dags list | import-errors | test`: what the DAGs folder defines, what failed to load,
-// and one run of a DAG in this process with the sequential executor.
+// `updraft dags ...`: list DAGs and import errors, trigger, pause, backfill, and test a DAG in
+// this process with the sequential executor.
 import type { Command } from "commander";
-import { toDagResponse, toImportErrorResponse } from "@updraft/api-contract";
-import type { JsonValue } from "@updraft/core";
-import { listDags, listImportErrors } from "@updraft/db";
-import { cliConfig, withDatabase } from "../cli-context.ts";
-import { parseAndSyncDags } from "../dag-bag.ts";
+import { UpdraftError, type JsonValue } from "@updraft/core";
+import { cliConfig } from "../cli-context.ts";
+import { withControl, type Control, type DagRunSummary } from "../control/index.ts";
 import { parseJsonObject, printJson, printTable } from "../output.ts";
 import { importDag, runDagInProcess } from "../run-in-process.ts";
 
 export function registerDagCommands(program: Command): void {
-  const dags = program.command("dags").description("List, inspect and test DAGs");
+  const dags = program.command("dags").description("List, trigger, pause, backfill and test DAGs");
 
   dags
     .command("list")
     .description("Parse the DAGs folder and list its DAGs")
     .option("--json", "print the same objects as GET /api/v1/dags")
     .action(async (options: { json?: boolean }) => {
-      const config = cliConfig();
-      const { rows, errors } = await withDatabase(async (database) => {
-        const bag = await parseAndSyncDags(database);
-        return { rows: await listDags(database.db, { activeOnly: true }), errors: bag.importErrors.length };
-      });
-      const response = rows.map((row) => toDagResponse(row, config));
-      if (options.json) return printJson({ dags: response, total_entries: response.length });
+      const { list, errors } = await withControl(cliConfig(), async (c) => ({ list: await c.listDags(), errors: (await c.listImportErrors()).length }));
+      if (options.json) return printJson({ dags: list, total_entries: list.length });
       printTable(
         ["dag_id", "fileloc", "is_paused", "schedule", "tags"],
-        response.map((d) => [d.dag_id, d.fileloc, d.is_paused, d.schedule_interval ?? "None", d.tags.map((t) => t.name).join(",")]),
+        list.map((d) => [d.dag_id, d.fileloc, d.is_paused, d.schedule_interval ?? "None", d.tags.map((t) => t.name).join(",")]),
       );
       if (errors > 0) console.error(`\n${errors} file(s) failed to load: see \`updraft dags import-errors\`.`);
     });
@@ -36,14 +29,53 @@ export function registerDagCommands(program: Command): void {
     .description("Parse the DAGs folder and list the files that failed to load")
     .option("--json", "print the same objects as GET /api/v1/importErrors")
     .action(async (options: { json?: boolean }) => {
-      const rows = await withDatabase(async (database) => {
-        await parseAndSyncDags(database);
-        return listImportErrors(database.db);
+      const list = await withControl(cliConfig(), (c) => c.listImportErrors());
+      if (options.json) return printJson({ import_errors: list, total_entries: list.length });
+      if (list.length === 0) return console.log("No import errors.");
+      for (const e of list) console.log(`${e.filename} (${e.timestamp})\n  ${e.stack_trace.split("\n").join("\n  ")}\n`);
+    });
+
+  dags
+    .command("trigger")
+    .description("Create a DAG run now (the scheduler runs it)")
+    .argument("<dag_id>", "the DAG to run")
+    .option("--conf <json>", "run configuration as a JSON object (overrides the DAG's params)")
+    .option("--run-id <id>", "id of the run (default manual__<time>)")
+    .option("--wait", "wait for the run to finish; exit 0 on success, 1 on failure")
+    .action(async (dagId: string, options: { conf?: string; runId?: string; wait?: boolean }) => {
+      const conf = parseJsonObject(options.conf, "--conf") as Record<string, JsonValue>;
+      await withControl(cliConfig(), async (control) => {
+        const run = await control.trigger(dagId, { conf, runId: options.runId });
+        console.log(`Triggered ${run.dag_id} run ${run.dag_run_id} (${run.state}) via ${control.target}.`);
+        if (!options.wait) return;
+        const final = await waitForRun(control, run);
+        console.log(`Run ${final.dag_run_id} ${final.state}.`);
+        process.exitCode = final.state === "success" ? 0 : 1;
       });
-      const response = rows.map(toImportErrorResponse);
-      if (options.json) return printJson({ import_errors: response, total_entries: response.length });
-      if (response.length === 0) return console.log("No import errors.");
-      for (const e of response) console.log(`${e.filename} (${e.timestamp})\n  ${e.stack_trace.split("\n").join("\n  ")}\n`);
+    });
+
+  for (const [name, paused] of [["pause", true], ["unpause", false]] as const) {
+    dags
+      .command(name)
+      .description(paused ? "Pause a DAG: no new task instances start" : "Unpause a DAG")
+      .argument("<dag_id>", "the DAG")
+      .action(async (dagId: string) => {
+        const dag = await withControl(cliConfig(), (c) => c.setPaused(dagId, paused));
+        console.log(`DAG ${dag.dag_id} is ${dag.is_paused ? "paused" : "unpaused"}.`);
+      });
+  }
+
+  dags
+    .command("backfill")
+    .description("Create runs for every schedule interval with a logical date in [start, end]")
+    .argument("<dag_id>", "the DAG")
+    .requiredOption("--start <date>", "first logical date (ISO 8601, e.g. 2026-01-01)")
+    .requiredOption("--end <date>", "last logical date (ISO 8601)")
+    .action(async (dagId: string, options: { start: string; end: string }) => {
+      const start = parseDate(options.start, "--start");
+      const end = parseDate(options.end, "--end");
+      const runs = await withControl(cliConfig(), (c) => c.backfill(dagId, start, end));
+      console.log(`Created ${runs.length} backfill run(s) of ${dagId}${runs.length > 0 ? `: ${runs[0]!.logical_date} .. ${runs.at(-1)!.logical_date}` : " (they exist already or no interval falls in the range)"}.`);
     });
 
   dags
@@ -57,4 +89,18 @@ export function registerDagCommands(program: Command): void {
       const state = await runDagInProcess(dag, conf);
       process.exitCode = state === "success" ? 0 : 1;
     });
+}
+
+async function waitForRun(control: Control, run: DagRunSummary): Promise<DagRunSummary> {
+  for (;;) {
+    const current = await control.getRun(run.dag_id, run.dag_run_id);
+    if (current.state === "success" || current.state === "failed") return current;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function parseDate(text: string, option: string): Date {
+  const date = new Date(/T/.test(text) && !/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? `${text}Z` : text);
+  if (Number.isNaN(date.getTime())) throw new UpdraftError("UPDRAFT_INVALID_INPUT", `${option} "${text}" is not a date; use ISO 8601 such as 2026-01-01`);
+  return date;
 }

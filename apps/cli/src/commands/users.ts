@@ -1,9 +1,8 @@
 // `updraft users create`: add a user who can log in to the dashboard and call the REST API.
 import { Option, type Command } from "commander";
-import { hashPassword } from "@updraft/auth";
 import { USER_ROLES, type UserRole } from "@updraft/core";
-import { createUser } from "@updraft/db";
-import { withDatabase } from "../cli-context.ts";
+import { cliConfig } from "../cli-context.ts";
+import { withControl } from "../control/index.ts";
 
 interface CreateOptions {
   username: string;
@@ -23,10 +22,7 @@ export function registerUserCommands(program: Command): void {
     .addOption(new Option("--role <role>", "role").choices(USER_ROLES).makeOptionMandatory())
     .option("--email <email>", "e-mail address")
     .action(async (options: CreateOptions) => {
-      const passwordHash = await hashPassword(options.password);
-      const user = await withDatabase((database) =>
-        createUser(database.db, { username: options.username, passwordHash, role: options.role, email: options.email }),
-      );
+      const user = await withControl(cliConfig(), (c) => c.createUser(options));
       console.log(`Created user "${user.username}" with role ${user.role}.`);
     });
 }

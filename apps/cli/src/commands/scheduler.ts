@@ -1,0 +1,27 @@
+// `updraft scheduler`: the scheduler service with the executor UPDRAFT_EXECUTOR names. Several may
+// run against one Postgres database (scheduler HA).
+import type { Command } from "commander";
+import { assertMigrated, openDatabase } from "@updraft/db";
+import { cliConfig } from "../cli-context.ts";
+import { createLogger } from "../logger.ts";
+import { startSchedulerService, untilSignal } from "../services.ts";
+
+export function registerSchedulerCommand(program: Command): void {
+  program
+    .command("scheduler")
+    .description("Run the scheduler: create runs, apply trigger rules and limits, hand ready tasks to the executor")
+    .action(async () => {
+      const config = cliConfig();
+      const logger = createLogger(config, "scheduler");
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home });
+      try {
+        await assertMigrated(database);
+        const service = await startSchedulerService(database, config, logger);
+        const signal = await untilSignal();
+        logger.info({ signal }, "stopping");
+        await service.stop();
+      } finally {
+        await database.close();
+      }
+    });
+}

@@ -1,0 +1,37 @@
+// `updraft webserver`: serves the REST API (and, later, the dashboard) until SIGINT/SIGTERM,
+// then stops accepting requests, lets running ones finish and closes the database.
+import { buildApiServer } from "@updraft/api";
+import type { Command } from "commander";
+import { cliConfig, openCliDatabase } from "../cli-context.ts";
+
+export function registerWebserverCommand(program: Command): void {
+  program
+    .command("webserver")
+    .description("Run the dashboard and REST API (UPDRAFT_WEB_HOST:UPDRAFT_WEB_PORT)")
+    .action(async () => {
+      const config = cliConfig();
+      const database = await openCliDatabase();
+      const server = await buildApiServer({ database, config, logger: { level: config.logLevel } });
+      let stopping: Promise<void> | undefined;
+      const stop = (signal: NodeJS.Signals) =>
+        (stopping ??= (async () => {
+          server.log.info(`${signal} received, shutting down`);
+          await server.close();
+          await database.close();
+        })());
+      try {
+        await server.listen({ host: config.web.host, port: config.web.port });
+      } catch (error) {
+        await database.close();
+        throw error;
+      }
+      const address = server.server.address();
+      const port = typeof address === "object" && address !== null ? address.port : config.web.port;
+      console.log(`Updraft webserver listening on http://${config.web.host}:${port}`);
+      await new Promise<void>((resolve, reject) => {
+        for (const signal of ["SIGINT", "SIGTERM"] as const) {
+          process.once(signal, () => stop(signal).then(resolve, reject));
+        }
+      });
+    });
+}

@@ -1,0 +1,25 @@
+// What CLI commands ask of a running Updraft, independent of how it is reached: straight through
+// the database, or through a running standalone's REST API when that process holds the embedded
+// database (PGlite allows one process only; opening it twice would lose rows).
+import type { DagResponse, ImportErrorResponse } from "@updraft/api-contract";
+import type { JsonValue, UserRole } from "@updraft/core";
+
+export interface DagRunSummary {
+  dag_id: string;
+  dag_run_id: string;
+  state: string;
+  logical_date: string;
+}
+
+export interface Control {
+  /** Where commands go, for messages. */
+  readonly target: string;
+  listDags(): Promise<DagResponse[]>;
+  listImportErrors(): Promise<ImportErrorResponse[]>;
+  trigger(dagId: string, options: { conf: Record<string, JsonValue>; runId?: string | undefined }): Promise<DagRunSummary>;
+  getRun(dagId: string, runId: string): Promise<DagRunSummary>;
+  setPaused(dagId: string, paused: boolean): Promise<DagResponse>;
+  backfill(dagId: string, start: Date, end: Date): Promise<DagRunSummary[]>;
+  createUser(user: { username: string; password: string; role: UserRole; email?: string | undefined }): Promise<{ username: string; role: string }>;
+  close(): Promise<void>;
+}

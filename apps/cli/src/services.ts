@@ -1,0 +1,68 @@
+// Wires the long-running parts from configuration: the executor the config names and the
+// scheduler over it. `updraft scheduler` and `updraft standalone` both start them this way.
+import type { FrozenConfig } from "@updraft/config";
+import { UpdraftError, type Executor, type Logger } from "@updraft/core";
+import type { UpdraftDatabase } from "@updraft/db";
+import { LocalExecutor } from "@updraft/executor";
+import { Scheduler } from "@updraft/scheduler";
+
+/** How often the scheduler re-parses the DAGs folder (Airflow's min_file_process_interval). */
+const DAG_PARSE_INTERVAL_MS = 30_000;
+
+export interface SchedulerService {
+  scheduler: Scheduler;
+  executor: Executor;
+  stop(): Promise<void>;
+}
+
+export async function startSchedulerService(database: UpdraftDatabase, config: FrozenConfig, logger: Logger): Promise<SchedulerService> {
+  // The sequential executor is the local one with a single slot: one task at a time, in priority order.
+  const parallelism = config.executor === "sequential" ? 1 : config.parallelism;
+  // The executor nudges the scheduler when a try ends; the closure runs only after both exist.
+  const executor = createExecutor(database, config, logger, parallelism, () => scheduler.nudge());
+  const scheduler: Scheduler = new Scheduler({
+    database,
+    executor,
+    limits: { parallelism, maxActiveTasksPerDag: config.maxActiveTasksPerDag, maxActiveRunsPerDag: config.maxActiveRunsPerDag },
+    heartbeatMs: config.schedulerHeartbeatMs,
+    logger: logger.child({ component: "scheduler" }),
+    dagProcessing: {
+      dagsFolder: config.dagsFolder,
+      fileTimeoutMs: config.dagImportTimeoutMs,
+      pausedAtCreation: config.dagsArePausedAtCreation,
+      intervalMs: DAG_PARSE_INTERVAL_MS,
+    },
+  });
+  await scheduler.start();
+  return {
+    scheduler,
+    executor,
+    stop: async () => {
+      await scheduler.stop();
+      await executor.close();
+    },
+  };
+}
+
+function createExecutor(database: UpdraftDatabase, config: FrozenConfig, logger: Logger, slots: number, onTryFinished: () => void): Executor {
+  switch (config.executor) {
+    case "local":
+    case "sequential":
+      return new LocalExecutor({ db: database.db, dagsFolder: config.dagsFolder, slots, logger: logger.child({ component: "executor" }), onTryFinished });
+    case "distributed":
+      throw new UpdraftError("UPDRAFT_CONFIG_INVALID", 'UPDRAFT_EXECUTOR="distributed" is not available yet in this build; use "local"');
+  }
+}
+
+/** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      resolve(signal);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+}

@@ -1,0 +1,117 @@
+// Harness for end-to-end scheduling tests: a fresh Postgres database, a temp DAGs folder, real
+// `updraft scheduler` processes (killed by pid afterwards), and helpers to trigger runs and read
+// what happened from the database.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { updraftNodeArgs } from "@updraft/dag-loader";
+import { createDagRun, migrate, taskInstanceHistory, taskInstances, dagRuns, wakeScheduler, type UpdraftDatabase } from "@updraft/db";
+import { createTestDatabase } from "@updraft/db/testing";
+import { processDagsFolder } from "@updraft/scheduler";
+import { and, eq } from "drizzle-orm";
+
+const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+
+export interface Interval {
+  taskId: string;
+  runId: string;
+  start: number;
+  end: number;
+  state: string | null;
+  tryNumber: number;
+}
+
+export class SchedulerHarness {
+  private processes: ChildProcess[] = [];
+  output = "";
+
+  private constructor(
+    readonly database: UpdraftDatabase,
+    readonly databaseUrl: string,
+    readonly dagsFolder: string,
+    private readonly cleanup: () => Promise<void>,
+  ) {}
+
+  static async create(dagFiles: Record<string, string>): Promise<SchedulerHarness> {
+    const testDb = await createTestDatabase("postgres");
+    const database = await testDb.open();
+    await migrate(database);
+    const folder = await mkdtemp(join(tmpdir(), "updraft-sched-dags-"));
+    for (const [name, source] of Object.entries(dagFiles)) await writeFile(join(folder, name), source);
+    await processDagsFolder(database.db, { dagsFolder: folder, fileTimeoutMs: 30_000, pausedAtCreation: false });
+    return new SchedulerHarness(database, testDb.databaseUrl!, folder, async () => {
+      await testDb.drop();
+      await rm(folder, { recursive: true, force: true });
+    });
+  }
+
+  /** Starts an `updraft scheduler` process with the given extra environment. */
+  startScheduler(env: Record<string, string> = {}): ChildProcess {
+    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("UPDRAFT_") && k !== "DATABASE_URL"));
+    const child = spawn(process.execPath, [...updraftNodeArgs(), MAIN, "scheduler"], {
+      cwd: tmpdir(),
+      env: { ...base, DATABASE_URL: this.databaseUrl, UPDRAFT_DAGS_FOLDER: this.dagsFolder, UPDRAFT_LOG_LEVEL: "warn", UPDRAFT_SCHEDULER_HEARTBEAT_SEC: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout!.on("data", (c: Buffer) => (this.output += c.toString()));
+    child.stderr!.on("data", (c: Buffer) => (this.output += c.toString()));
+    this.processes.push(child);
+    return child;
+  }
+
+  async trigger(dagId: string, runId: string, conf: Record<string, unknown> = {}): Promise<void> {
+    await createDagRun(this.database.db, { dagId, runId, runType: "manual", conf, logicalDate: new Date() });
+    await wakeScheduler(this.database.db);
+  }
+
+  /** Waits until every given run has finished; returns their states. */
+  async waitForRuns(dagId: string, runIds: string[], timeoutMs = 60_000): Promise<Record<string, string>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rows = await this.database.db.select({ runId: dagRuns.runId, state: dagRuns.state }).from(dagRuns).where(eq(dagRuns.dagId, dagId));
+      const states = Object.fromEntries(rows.filter((r) => runIds.includes(r.runId)).map((r) => [r.runId, r.state]));
+      if (runIds.every((id) => states[id] === "success" || states[id] === "failed")) return states;
+      if (Date.now() > deadline) throw new Error(`runs of ${dagId} not finished in time: ${JSON.stringify(states)}\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async intervals(dagId: string): Promise<Interval[]> {
+    const rows = await this.database.db.select().from(taskInstances).where(eq(taskInstances.dagId, dagId));
+    return rows
+      .filter((r) => r.startDate && r.endDate)
+      .map((r) => ({ taskId: r.taskId, runId: r.runId, start: r.startDate!.getTime(), end: r.endDate!.getTime(), state: r.state, tryNumber: r.tryNumber }));
+  }
+
+  async tries(dagId: string, taskId: string) {
+    return this.database.db
+      .select()
+      .from(taskInstanceHistory)
+      .where(and(eq(taskInstanceHistory.dagId, dagId), eq(taskInstanceHistory.taskId, taskId)))
+      .orderBy(taskInstanceHistory.tryNumber);
+  }
+
+  async close(): Promise<void> {
+    for (const p of this.processes) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
+    await this.database.close();
+    await this.cleanup();
+  }
+}
+
+/** Largest number of intervals that overlap at one instant. */
+export function maxOverlap(intervals: readonly Interval[]): number {
+  const events = intervals.flatMap((i) => [
+    { at: i.start, delta: 1 },
+    { at: i.end, delta: -1 },
+  ]);
+  // Ends sort before starts at the same instant: touching intervals do not overlap.
+  events.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let current = 0;
+  let max = 0;
+  for (const e of events) max = Math.max(max, (current += e.delta));
+  return max;
+}
+
+export const overlaps = (a: Interval, b: Interval) => a.start < b.end && b.start < a.end;

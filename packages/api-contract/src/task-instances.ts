@@ -1,0 +1,111 @@
+// The task instance resource (Airflow v1 names), its finished tries, and the clear result.
+import type { TaskInstanceState } from "@updraft/core";
+import { isoOrNull } from "./dag-runs.ts";
+
+export interface TaskInstanceResponse {
+  task_id: string;
+  dag_id: string;
+  dag_run_id: string;
+  state: TaskInstanceState | null;
+  start_date: string | null;
+  end_date: string | null;
+  /** Seconds. */
+  duration: number | null;
+  try_number: number;
+  max_tries: number;
+  hostname: string | null;
+  pid: number | null;
+  queue: string;
+  pool: string;
+  pool_slots: number;
+  priority_weight: number;
+  queued_when: string | null;
+  next_retry_at: string | null;
+}
+
+/** A row of the `task_instances` table, as far as the response needs it. */
+export interface TaskInstanceRecord {
+  dagId: string;
+  runId: string;
+  taskId: string;
+  state: TaskInstanceState | null;
+  startDate: Date | null;
+  endDate: Date | null;
+  duration: number | null;
+  tryNumber: number;
+  maxTries: number;
+  hostname: string | null;
+  pid: number | null;
+  queue: string;
+  pool: string;
+  poolSlots: number;
+  priorityWeight: number;
+  queuedAt: Date | null;
+  nextRetryAt: Date | null;
+}
+
+export function toTaskInstanceResponse(record: TaskInstanceRecord): TaskInstanceResponse {
+  return {
+    task_id: record.taskId,
+    dag_id: record.dagId,
+    dag_run_id: record.runId,
+    state: record.state,
+    start_date: isoOrNull(record.startDate),
+    end_date: isoOrNull(record.endDate),
+    duration: record.duration,
+    try_number: record.tryNumber,
+    max_tries: record.maxTries,
+    hostname: record.hostname,
+    pid: record.pid,
+    queue: record.queue,
+    pool: record.pool,
+    pool_slots: record.poolSlots,
+    priority_weight: record.priorityWeight,
+    queued_when: isoOrNull(record.queuedAt),
+    next_retry_at: isoOrNull(record.nextRetryAt),
+  };
+}
+
+export interface TaskInstanceTryResponse {
+  try_number: number;
+  state: TaskInstanceState;
+  start_date: string | null;
+  end_date: string | null;
+  duration: number | null;
+  hostname: string | null;
+  error: string | null;
+}
+
+/** A row of `task_instance_history`. */
+export interface TaskInstanceTryRecord {
+  tryNumber: number;
+  state: TaskInstanceState;
+  startDate: Date | null;
+  endDate: Date | null;
+  duration: number | null;
+  hostname: string | null;
+  error: string | null;
+}
+
+export function toTaskInstanceTryResponse(record: TaskInstanceTryRecord): TaskInstanceTryResponse {
+  return {
+    try_number: record.tryNumber,
+    state: record.state,
+    start_date: isoOrNull(record.startDate),
+    end_date: isoOrNull(record.endDate),
+    duration: record.duration,
+    hostname: record.hostname,
+    error: record.error,
+  };
+}
+
+/** One task instance touched by a clear, with its state before. */
+export interface ClearedTaskInstanceResponse {
+  task_id: string;
+  dag_run_id: string;
+  state: TaskInstanceState | null;
+}
+
+export function toClearedTaskInstanceResponse(record: { taskId: string; runId: string; state: TaskInstanceState | null }): ClearedTaskInstanceResponse {
+  return { task_id: record.taskId, dag_run_id: record.runId, state: record.state };
+}

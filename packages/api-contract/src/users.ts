@@ -1,0 +1,32 @@
+// The user resource. Airflow's `roles` list is kept for its scripts beside Updraft's single
+// `role`; the password hash never leaves the server.
+import type { UserRole } from "@updraft/core";
+import { isoOrNull } from "./dag-runs.ts";
+
+export interface UserResponse {
+  username: string;
+  email: string | null;
+  role: UserRole;
+  roles: Array<{ name: UserRole }>;
+  created_on: string;
+  last_login: string | null;
+}
+
+export interface UserRecord {
+  username: string;
+  email: string | null;
+  role: UserRole;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+}
+
+export function toUserResponse(record: UserRecord): UserResponse {
+  return {
+    username: record.username,
+    email: record.email,
+    role: record.role,
+    roles: [{ name: record.role }],
+    created_on: record.createdAt.toISOString(),
+    last_login: isoOrNull(record.lastLoginAt),
+  };
+}

@@ -1,0 +1,77 @@
+// The one gate every request passes: find out who is calling (local admin token, HTTP Basic, or
+// session cookie, in that order) and check the route's `access` against the caller's role.
+import { timingSafeEqual, createHash } from "node:crypto";
+import { UpdraftError } from "@updraft/core";
+import { findUserByUsername, type UpdraftDb } from "@updraft/db";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { roleAllows, type AuthenticatedUser } from "./access.ts";
+import { parseBasicHeader, type BasicVerifier } from "./basic-credentials.ts";
+import { SESSION_COOKIE, type SessionStore } from "./sessions.ts";
+
+export interface AuthenticationDeps {
+  db: UpdraftDb;
+  basic: BasicVerifier;
+  sessions: SessionStore;
+  localAdminToken?: string | undefined;
+}
+
+/** The username requests with the local admin token act as. */
+export const LOCAL_ADMIN_USERNAME = "local-admin";
+
+export function installAuthentication(app: FastifyInstance, deps: AuthenticationDeps): void {
+  app.decorateRequest("user", null);
+  const tokenDigest = deps.localAdminToken === undefined || deps.localAdminToken === "" ? undefined : digest(deps.localAdminToken);
+
+  app.addHook("onRequest", async (request) => {
+    const access = request.routeOptions.config.access;
+    // Unknown routes answer 404 to everyone; known routes always carry an access level.
+    if (request.is404 || access === undefined) return;
+    request.user = await identify(request, deps, tokenDigest);
+    if (access === "public") return;
+    if (request.user === null) {
+      throw new UpdraftError("UPDRAFT_NOT_AUTHENTICATED", "This endpoint needs a user");
+    }
+    if (!roleAllows(request.user.role, access)) {
+      throw new UpdraftError(
+        "UPDRAFT_FORBIDDEN",
+        `${request.method} ${request.routeOptions.url ?? request.url} needs the ${access} role; user "${request.user.username}" has ${request.user.role}`,
+        { details: { needed: access, role: request.user.role } },
+      );
+    }
+  });
+}
+
+async function identify(request: FastifyRequest, deps: AuthenticationDeps, tokenDigest: Buffer | undefined): Promise<AuthenticatedUser | null> {
+  const header = request.headers.authorization;
+  if (header !== undefined && header !== "") {
+    // Credentials that were sent but are wrong never fall back to the cookie: the caller meant them.
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (bearer !== null) {
+      return tokenDigest !== undefined && timingSafeEqual(digest(bearer[1]!), tokenDigest)
+        ? { username: LOCAL_ADMIN_USERNAME, role: "Admin", via: "token" }
+        : null;
+    }
+    const credentials = parseBasicHeader(header);
+    if (credentials === undefined) return null;
+    const user = await deps.basic.verify(credentials.username, credentials.password);
+    return user === undefined ? null : { username: user.username, role: user.role, via: "basic" };
+  }
+  const cookie = request.cookies[SESSION_COOKIE];
+  if (cookie === undefined) return null;
+  const unsigned = request.unsignCookie(cookie);
+  if (!unsigned.valid || unsigned.value === null) return null;
+  const session = deps.sessions.get(unsigned.value);
+  if (session === undefined) return null;
+  // Read the user again so a deleted account or a changed role takes effect at once.
+  const row = await findUserByUsername(deps.db, session.username);
+  if (row === undefined || row.id !== session.userId) {
+    deps.sessions.delete(unsigned.value);
+    return null;
+  }
+  return { username: row.username, role: row.role, via: "session" };
+}
+
+// Comparing fixed-length digests lets timingSafeEqual work whatever the token's length.
+function digest(value: string): Buffer {
+  return createHash("sha256").update(value).digest();
+}

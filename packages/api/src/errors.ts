@@ -1,0 +1,74 @@
+// Turns everything thrown inside a request into Airflow's problem JSON: Updraft errors answer
+// with their registry status and code, schema violations with 400 naming the field, and anything
+// unexpected with a bare 500 (details go to the log, never to the client).
+import { STATUS_CODES } from "node:http";
+import { isUpdraftError } from "@updraft/core";
+import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+
+export interface ProblemBody {
+  title: string;
+  status: number;
+  detail: string;
+  /** The stable Updraft error code. */
+  type: string;
+}
+
+export function problem(status: number, detail: string, type: string): ProblemBody {
+  return { title: STATUS_CODES[status] ?? "Error", status, detail, type };
+}
+
+/** Realm sent with every 401 so HTTP clients know Basic credentials are accepted. */
+export const BASIC_CHALLENGE = 'Basic realm="Updraft"';
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isUpdraftError(error)) {
+      if (error.httpStatus >= 500) request.log.error({ err: error }, "request failed");
+      return sendProblem(reply, problem(error.httpStatus, `${error.message}. ${error.hint}`, error.code));
+    }
+    if (error.validation !== undefined) {
+      const detail = describeValidation(error.validationContext ?? "request", error.validation);
+      return sendProblem(reply, problem(400, detail, "UPDRAFT_INVALID_INPUT"));
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's own client errors: malformed JSON, unsupported media type, body too large.
+      return sendProblem(reply, problem(status, error.message, status === 400 ? "UPDRAFT_INVALID_INPUT" : (error.code ?? "UPDRAFT_INTERNAL")));
+    }
+    request.log.error({ err: error }, "unexpected error");
+    return sendProblem(reply, problem(500, "Internal server error; the webserver log has the details.", "UPDRAFT_INTERNAL"));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem(404, `No route ${request.method} ${request.url.split("?")[0]}`, "UPDRAFT_ROUTE_NOT_FOUND")),
+  );
+}
+
+function sendProblem(reply: FastifyReply, body: ProblemBody): FastifyReply {
+  if (body.status === 401) reply.header("www-authenticate", BASIC_CHALLENGE);
+  return reply.code(body.status).type("application/problem+json").send(body);
+}
+
+interface ValidationIssue {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string | undefined;
+}
+
+/** One sentence naming the offending field, e.g. `body has unknown field "foo"`. */
+export function describeValidation(context: string, issues: readonly ValidationIssue[]): string {
+  const issue = issues[0];
+  if (issue === undefined) return `invalid ${context}`;
+  const field = [context, ...issue.instancePath.split("/").filter((p) => p !== "")].join(".");
+  switch (issue.keyword) {
+    case "additionalProperties":
+      return `${field} has unknown field "${String(issue.params.additionalProperty)}"`;
+    case "required":
+      return `${field}.${String(issue.params.missingProperty)} is required`;
+    case "enum":
+      return `${field} must be one of: ${(issue.params.allowedValues as unknown[]).map(String).join(", ")}`;
+    default:
+      return `${field} ${issue.message ?? "is invalid"}`;
+  }
+}

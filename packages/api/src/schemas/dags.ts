@@ -1,0 +1,47 @@
+// Request and response schemas of the DAG resource.
+import { Type } from "typebox";
+import { DateTime, nullable, NullableDateTime, pageQuery } from "./common.ts";
+
+export const Dag = Type.Object(
+  {
+    dag_id: Type.String(),
+    description: nullable(Type.String()),
+    fileloc: Type.String(),
+    is_paused: Type.Boolean(),
+    is_active: Type.Boolean(),
+    schedule_interval: nullable(Type.String()),
+    tags: Type.Array(Type.Object({ name: Type.String() })),
+    max_active_runs: Type.Integer(),
+    max_active_tasks: Type.Integer(),
+    last_parsed_time: NullableDateTime,
+    next_dagrun: NullableDateTime,
+    task_ids: Type.Array(Type.String()),
+  },
+  { title: "Dag" },
+);
+
+export const DagCollection = Type.Object({ dags: Type.Array(Dag), total_entries: Type.Integer() });
+
+export const DagListQuery = Type.Object(
+  {
+    ...pageQuery,
+    tags: Type.Optional(Type.Array(Type.String(), { description: "DAGs with any of these tags" })),
+    only_active: Type.Optional(Type.Boolean({ default: true })),
+    paused: Type.Optional(Type.Boolean()),
+    dag_id_pattern: Type.Optional(Type.String({ description: "Substring of the dag id" })),
+  },
+  { additionalProperties: false },
+);
+
+export const DagPatchBody = Type.Object({ is_paused: Type.Boolean() }, { additionalProperties: false });
+
+export const ImportError = Type.Object({
+  import_error_id: Type.Integer(),
+  filename: Type.String(),
+  stack_trace: Type.String(),
+  timestamp: DateTime,
+});
+
+export const ImportErrorCollection = Type.Object({ import_errors: Type.Array(ImportError), total_entries: Type.Integer() });
+
+export const PageQuery = Type.Object(pageQuery, { additionalProperties: false });

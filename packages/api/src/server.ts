@@ -1,0 +1,104 @@
+// Builds the REST API server (not yet listening): plugins, the error handler, the
+// authentication gate, then one module per resource. The caller decides where to listen.
+import { randomBytes } from "node:crypto";
+import cookie from "@fastify/cookie";
+import formbody from "@fastify/formbody";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { FrozenConfig } from "@updraft/config";
+import type { UpdraftDatabase } from "@updraft/db";
+import Fastify, { type FastifyInstance } from "fastify";
+import { defaultAccess, type Access } from "./auth/access.ts";
+import { installAuthentication } from "./auth/authenticate.ts";
+import { BasicVerifier } from "./auth/basic-credentials.ts";
+import { SessionStore } from "./auth/sessions.ts";
+import { installErrorHandling } from "./errors.ts";
+import type { ApiApp, ApiContext } from "./routes/context.ts";
+import { dagRunRoutes } from "./routes/dag-runs.ts";
+import { dagRoutes } from "./routes/dags.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { importErrorRoutes } from "./routes/import-errors.ts";
+import { loginRoutes } from "./routes/login.ts";
+import { logRoutes } from "./routes/logs.ts";
+import { DOCS_PREFIX, registerOpenApi } from "./routes/openapi.ts";
+import { poolRoutes } from "./routes/pools.ts";
+import { schedulingRoutes } from "./routes/scheduling.ts";
+import { taskInstanceRoutes } from "./routes/task-instances.ts";
+import { userRoutes } from "./routes/users.ts";
+
+export const API_VERSION = "0.1.0";
+
+export interface ApiServerOptions {
+  database: UpdraftDatabase;
+  config: FrozenConfig;
+  /** Requests with `Authorization: Bearer <token>` act as Admin (used by the local CLI beside `updraft standalone`). */
+  localAdminToken?: string;
+  /**
+   * Signs session cookies. Give the same secret to every webserver behind one address so a
+   * session survives a restart of the signing key. @defaultValue 32 random bytes per process
+   */
+  sessionSecret?: string;
+  /** Fastify's logger option. @defaultValue false */
+  logger?: boolean | object;
+  /** How long a verified HTTP Basic login is reused without running argon2 again. @defaultValue 60_000 // ms */
+  basicAuthCacheMs?: number;
+}
+
+/** A route as registered, for introspection (docs coverage, auth tests). */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  access: Access;
+  /** Left out of the OpenAPI document. */
+  hidden: boolean;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** Every route this server registered, in registration order. */
+    updraftRoutes: readonly RegisteredRoute[];
+  }
+}
+
+export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
+  const app: ApiApp = Fastify({
+    logger: options.logger ?? false,
+    ajv: {
+      // Fastify's default silently drops unknown body fields; the API rejects them instead.
+      customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: false },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const routes: RegisteredRoute[] = [];
+  app.decorate("updraftRoutes", routes);
+  app.addHook("onRoute", (route) => {
+    // Routes registered by plugins (the docs UI) carry no access level: the docs are public.
+    const fromDocs = route.url.startsWith(DOCS_PREFIX);
+    const access = route.config?.access ?? (fromDocs ? "public" : defaultAccess(route.method));
+    route.config = { ...route.config, access };
+    const methods = typeof route.method === "string" ? [route.method] : route.method;
+    const hidden = (route.schema as { hide?: boolean } | undefined)?.hide === true || fromDocs;
+    for (const method of methods) routes.push({ method, url: route.url, access, hidden });
+  });
+
+  await app.register(cookie, { secret: options.sessionSecret ?? randomBytes(32).toString("hex") });
+  await app.register(formbody);
+  installErrorHandling(app);
+
+  const verifier = new BasicVerifier(options.database.db, { cacheTtlMs: options.basicAuthCacheMs });
+  const sessions = new SessionStore();
+  installAuthentication(app, { db: options.database.db, basic: verifier, sessions, localAdminToken: options.localAdminToken });
+
+  await registerOpenApi(app, API_VERSION);
+  const context: ApiContext = { db: options.database.db, config: options.config };
+  healthRoutes(app, context);
+  dagRoutes(app, context);
+  dagRunRoutes(app, context);
+  taskInstanceRoutes(app, context);
+  schedulingRoutes(app, context);
+  logRoutes(app, context);
+  importErrorRoutes(app, context);
+  poolRoutes(app, context);
+  userRoutes(app, context);
+  loginRoutes(app, context, { verifier, sessions });
+  return app;
+}

@@ -1,0 +1,24 @@
+// Messages between the local executor and its pooled task processes.
+import type { JsonValue } from "@updraft/core";
+import type { LogStream, TryOutcome } from "../task-outcome.ts";
+
+export interface TryJob {
+  /** Absolute path of the DAG file. */
+  path: string;
+  dagId: string;
+  taskId: string;
+  runId: string;
+  tryNumber: number;
+  logicalDate: string;
+  dataIntervalStart: string | null;
+  dataIntervalEnd: string | null;
+  conf: Record<string, JsonValue>;
+  inputs: Record<string, unknown>;
+}
+
+export type ToChild = { type: "run"; job: TryJob };
+
+export type FromChild =
+  | { type: "ready" }
+  | { type: "log"; stream: LogStream; line: string; at: string }
+  | { type: "done"; outcome: TryOutcome };

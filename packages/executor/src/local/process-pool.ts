@@ -1,0 +1,167 @@
+// A pool of reusable task processes (Celery's prefork pool): at most `size` children, started on
+// demand and kept for later tries; a child is replaced after `maxTriesPerChild` tries (so a
+// leaking task cannot grow forever), when it dies, or when it overstays a try's deadline.
+import { fork, type ChildProcess } from "node:child_process";
+import { siblingModule, updraftNodeArgs } from "@updraft/dag-loader";
+import type { LogLine, TryOutcome } from "../task-outcome.ts";
+import type { FromChild, ToChild, TryJob } from "./pool-protocol.ts";
+
+interface PooledChild {
+  process: ChildProcess;
+  ready: Promise<void>;
+  tries: number;
+  busy: boolean;
+}
+
+export interface PoolOptions {
+  size: number;
+  maxTriesPerChild: number;
+}
+
+export interface RunHooks {
+  /** Called with the pid of the process that runs the try, before it starts. */
+  onStart(pid: number): Promise<boolean>;
+  onLog(line: LogLine): void;
+  /** Kill the process if the try has not ended by then (a task stuck where it cannot be aborted). */
+  deadlineMs: number | null;
+}
+
+export class TaskProcessPool {
+  private readonly children = new Set<PooledChild>();
+  private readonly waiting: Array<(child: PooledChild) => void> = [];
+  private closed = false;
+
+  constructor(private readonly options: PoolOptions) {}
+
+  get size(): number {
+    return this.options.size;
+  }
+
+  busyCount(): number {
+    let n = 0;
+    for (const c of this.children) if (c.busy) n++;
+    return n;
+  }
+
+  /** Starts up to `n` idle children now, so the first tries do not wait for a process start. */
+  warm(n: number): void {
+    for (let i = this.children.size; i < Math.min(n, this.options.size); i++) this.spawn();
+  }
+
+  /** Runs one try in a pooled process. Resolves to "refused" when onStart declined it. */
+  async run(job: TryJob, hooks: RunHooks): Promise<TryOutcome | "refused"> {
+    const child = await this.acquire();
+    try {
+      await child.ready;
+      if (!(await hooks.onStart(child.process.pid!))) return "refused";
+      child.tries++;
+      return await this.exchange(child, job, hooks);
+    } finally {
+      this.release(child);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.children].map((c) => this.retire(c)));
+  }
+
+  private exchange(child: PooledChild, job: TryJob, hooks: RunHooks): Promise<TryOutcome> {
+    return new Promise((resolve) => {
+      let deadline: NodeJS.Timeout | undefined;
+      const finish = (outcome: TryOutcome) => {
+        clearTimeout(deadline);
+        child.process.off("message", onMessage);
+        child.process.off("exit", onExit);
+        resolve(outcome);
+      };
+      const onMessage = (message: FromChild) => {
+        if (message.type === "log") hooks.onLog({ stream: message.stream, line: message.line, at: new Date(message.at) });
+        else if (message.type === "done") finish(message.outcome);
+      };
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+        this.children.delete(child);
+        finish({ state: "failed", error: `the task process exited (${signal ?? `code ${code}`}) during the try`, timedOut: false });
+      };
+      child.process.on("message", onMessage);
+      child.process.on("exit", onExit);
+      if (hooks.deadlineMs !== null) {
+        deadline = setTimeout(() => {
+          child.process.off("exit", onExit);
+          this.children.delete(child);
+          child.process.kill("SIGKILL");
+          finish({ state: "failed", error: `the try exceeded its executionTimeout and its process was killed`, timedOut: true });
+        }, hooks.deadlineMs);
+      }
+      child.process.send({ type: "run", job } satisfies ToChild);
+    });
+  }
+
+  private acquire(): Promise<PooledChild> {
+    for (const c of this.children) {
+      if (!c.busy) {
+        c.busy = true;
+        return Promise.resolve(c);
+      }
+    }
+    if (this.children.size < this.options.size) {
+      const c = this.spawn();
+      c.busy = true;
+      return Promise.resolve(c);
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(child: PooledChild): void {
+    const alive = this.children.has(child) && child.process.exitCode === null && child.process.signalCode === null;
+    if (!alive || child.tries >= this.options.maxTriesPerChild || this.closed) {
+      void this.retire(child);
+      if (this.closed) return;
+      const next = this.waiting.shift();
+      if (next) {
+        const fresh = this.spawn();
+        fresh.busy = true;
+        next(fresh);
+      }
+      return;
+    }
+    const next = this.waiting.shift();
+    if (next) next(child);
+    else child.busy = false;
+  }
+
+  private spawn(): PooledChild {
+    const proc = fork(siblingModule(import.meta.url, "pool-child"), [], {
+      execArgv: updraftNodeArgs(),
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    const child: PooledChild = {
+      process: proc,
+      tries: 0,
+      busy: false,
+      ready: new Promise((resolve, reject) => {
+        const onReady = (m: FromChild) => {
+          if (m.type !== "ready") return;
+          proc.off("message", onReady);
+          resolve();
+        };
+        proc.on("message", onReady);
+        proc.once("exit", (code) => reject(new Error(`task process exited before it was ready (code ${code})`)));
+      }),
+    };
+    child.ready.catch(() => this.children.delete(child));
+    proc.on("exit", () => this.children.delete(child));
+    this.children.add(child);
+    return child;
+  }
+
+  private async retire(child: PooledChild): Promise<void> {
+    this.children.delete(child);
+    if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.process.once("exit", () => resolve());
+      child.process.disconnect();
+      setTimeout(() => child.process.kill("SIGKILL"), 2_000).unref();
+    });
+  }
+}

@@ -1,0 +1,17 @@
+// The DAG processor: parses the DAGs folder (in child processes) and records the serialized DAGs
+// and import errors in the database. The scheduler runs it periodically; the CLI runs it before
+// listing DAGs, as Airflow's CLI parses the files it lists.
+import { loadDagsFolder, type DagBagResult } from "@updraft/dag-loader";
+import { syncDags, type UpdraftDb } from "@updraft/db";
+
+export interface DagProcessingOptions {
+  dagsFolder: string;
+  fileTimeoutMs: number;
+  pausedAtCreation: boolean;
+}
+
+export async function processDagsFolder(db: UpdraftDb, options: DagProcessingOptions): Promise<DagBagResult> {
+  const bag = await loadDagsFolder({ dagsFolder: options.dagsFolder, fileTimeoutMs: options.fileTimeoutMs });
+  await syncDags(db, { dags: bag.dags, importErrors: bag.importErrors, parsedAt: new Date(), pausedAtCreation: options.pausedAtCreation });
+  return bag;
+}

@@ -1,0 +1,160 @@
+// The scheduler service: a thin loop around the decisions. A pass creates due runs, starts
+// queued runs, moves running runs forward and claims ready task instances for the executor.
+// Passes are event-driven — a finished task (NOTIFY from whoever recorded it) or a nudge runs the
+// next pass at once — and a slow periodic pass (the heartbeat) only reconciles.
+import { hostname } from "node:os";
+import { errorMessage, type Executor, type Logger } from "@updraft/core";
+import { SCHEDULER_CHANNEL, schedulerJobs, type UpdraftDatabase } from "@updraft/db";
+import { eq } from "drizzle-orm";
+import { processDagsFolder, type DagProcessingOptions } from "./dag-processor.ts";
+import { claimTaskInstances } from "./store/claim-store.ts";
+import { DagCache } from "./store/dag-cache.ts";
+import { progressRunningRuns } from "./store/progress-store.ts";
+import { createDueScheduledRuns, startQueuedRuns } from "./store/run-store.ts";
+
+export interface SchedulerLimits {
+  parallelism: number;
+  maxActiveTasksPerDag: number;
+  maxActiveRunsPerDag: number;
+}
+
+export interface SchedulerOptions {
+  database: UpdraftDatabase;
+  executor: Executor;
+  limits: SchedulerLimits;
+  /** Reconcile pass and heartbeat interval. */
+  heartbeatMs: number;
+  logger: Logger;
+  /** Parse the DAGs folder at start and every `intervalMs` (omit when another process does it). */
+  dagProcessing?: DagProcessingOptions & { intervalMs: number };
+  now?: () => Date;
+}
+
+export class Scheduler {
+  private readonly cache = new DagCache();
+  private readonly now: () => Date;
+  private stopped = false;
+  private pending = false;
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private jobId: number | null = null;
+  private unlisten: (() => Promise<void>) | null = null;
+  private lastHeartbeat = 0;
+  private lastScheduleCheck = 0;
+  private lastDagParse = 0;
+  private parsing: Promise<void> | null = null;
+  /** Passes run so far (exposed for metrics and tests). */
+  passes = 0;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async start(): Promise<void> {
+    const { db } = this.options.database;
+    const [job] = await db.insert(schedulerJobs).values({ jobType: "scheduler", hostname: hostname(), pid: process.pid }).returning({ id: schedulerJobs.id });
+    this.jobId = job!.id;
+    this.unlisten = await this.options.database.listen(SCHEDULER_CHANNEL, () => this.nudge());
+    if (this.options.dagProcessing) await this.parseDags();
+    this.loop = this.run();
+    this.options.logger.info({ executor: this.options.executor.name, limits: this.options.limits }, "scheduler started");
+  }
+
+  /** Run a pass as soon as possible (coalesced with any pass already due). */
+  nudge(): void {
+    this.pending = true;
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+    await this.parsing;
+    await this.unlisten?.();
+    if (this.jobId !== null) {
+      await this.options.database.db.update(schedulerJobs).set({ state: "success" }).where(eq(schedulerJobs.id, this.jobId)).catch(() => {});
+    }
+    this.options.logger.info("scheduler stopped");
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      this.pending = false;
+      try {
+        await this.pass();
+        failures = 0;
+      } catch (error) {
+        failures++;
+        // The database may be away; log, back off and carry on rather than crash.
+        this.options.logger.error({ err: errorMessage(error), failures }, "scheduler pass failed");
+        await this.sleep(Math.min(30_000, 250 * 2 ** Math.min(failures, 7)));
+        continue;
+      }
+      if (!this.pending) await this.sleep(this.options.heartbeatMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+
+  /** One pass; public so tests can drive the scheduler step by step. */
+  async pass(): Promise<void> {
+    const { db } = this.options.database;
+    const { limits, executor } = this.options;
+    const now = this.now();
+    this.passes++;
+    const dags = await this.cache.refresh(db);
+    if (now.getTime() - this.lastScheduleCheck >= 1_000) {
+      this.lastScheduleCheck = now.getTime();
+      await createDueScheduledRuns(db, dags.values(), now);
+    }
+    await startQueuedRuns(db, dags, limits.maxActiveRunsPerDag, now);
+    await progressRunningRuns(db, dags, now);
+    const claim = await claimTaskInstances(
+      db,
+      dags,
+      { parallelism: limits.parallelism, defaultMaxActiveTasks: limits.maxActiveTasksPerDag, executorFreeSlots: executor.freeSlots() },
+      now,
+    );
+    if (claim.queued.length > 0) executor.execute(claim.queued);
+    // Another scheduler is claiming right now; look again shortly rather than spin.
+    if (!claim.ran) setTimeout(() => this.nudge(), 50).unref();
+    await this.housekeeping(now);
+  }
+
+  private async housekeeping(now: Date): Promise<void> {
+    if (now.getTime() - this.lastHeartbeat >= this.options.heartbeatMs && this.jobId !== null) {
+      this.lastHeartbeat = now.getTime();
+      await this.options.database.db.update(schedulerJobs).set({ latestHeartbeat: now }).where(eq(schedulerJobs.id, this.jobId));
+    }
+    const processing = this.options.dagProcessing;
+    if (processing && !this.parsing && now.getTime() - this.lastDagParse >= processing.intervalMs) {
+      this.parsing = this.parseDags().finally(() => (this.parsing = null));
+    }
+  }
+
+  private async parseDags(): Promise<void> {
+    const processing = this.options.dagProcessing!;
+    this.lastDagParse = this.now().getTime();
+    try {
+      const bag = await processDagsFolder(this.options.database.db, processing);
+      this.options.logger.debug({ dags: bag.dags.length, importErrors: bag.importErrors.length, ms: Math.round(bag.durationMs) }, "parsed DAGs folder");
+      this.nudge();
+    } catch (error) {
+      this.options.logger.error({ err: errorMessage(error) }, "parsing the DAGs folder failed");
+    }
+  }
+}
