@@ -25,6 +25,11 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's source runs in the browser.
+    files: ["apps/web/src/**/*.{ts,tsx}"],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     files: ["**/*.test.ts", "**/*.test-d.ts", "**/test/**"],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",

@@ -32,7 +32,7 @@ async function measure(driver: "postgres" | "pglite"): Promise<{ totals: number[
   try {
     await migrate(database);
     await processDagsFolder(database.db, { dagsFolder: folder, fileTimeoutMs: 30_000, pausedAtCreation: false });
-    scheduler = new Scheduler({ database, executor, limits: { parallelism: 32, maxActiveTasksPerDag: 16, maxActiveRunsPerDag: 16 }, heartbeatMs: 5_000, logger: silentLogger });
+    scheduler = new Scheduler({ database, executor, limits: { parallelism: 32, maxActiveTasksPerDag: 16, maxActiveRunsPerDag: 16 }, heartbeatMs: 5_000, lostTries: { zombieAfterMs: 30_000, queuedCheckAfterMs: 30_000 }, logger: silentLogger });
     await scheduler.start();
     const totals: number[] = [];
     const gaps: number[] = [];

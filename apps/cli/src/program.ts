@@ -7,6 +7,7 @@ import { registerStandaloneCommand } from "./commands/standalone.ts";
 import { registerTaskCommands } from "./commands/tasks.ts";
 import { registerUserCommands } from "./commands/users.ts";
 import { registerWebserverCommand } from "./commands/webserver.ts";
+import { registerWorkerCommand } from "./commands/worker.ts";
 
 export function buildProgram(): Command {
   const program = new Command("updraft")
@@ -20,5 +21,6 @@ export function buildProgram(): Command {
   registerSchedulerCommand(program);
   registerStandaloneCommand(program);
   registerWebserverCommand(program);
+  registerWorkerCommand(program);
   return program;
 }

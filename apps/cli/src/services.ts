@@ -1,6 +1,7 @@
 // Wires the long-running parts from configuration: the executor the config names and the
 // scheduler over it. `updraft scheduler` and `updraft standalone` both start them this way.
 import type { FrozenConfig } from "@updraft/config";
+import { Broker, DistributedExecutor } from "@updraft/broker";
 import { UpdraftError, type Executor, type Logger } from "@updraft/core";
 import type { UpdraftDatabase } from "@updraft/db";
 import { LocalExecutor } from "@updraft/executor";
@@ -25,6 +26,7 @@ export async function startSchedulerService(database: UpdraftDatabase, config: F
     executor,
     limits: { parallelism, maxActiveTasksPerDag: config.maxActiveTasksPerDag, maxActiveRunsPerDag: config.maxActiveRunsPerDag },
     heartbeatMs: config.schedulerHeartbeatMs,
+    lostTries: { zombieAfterMs: config.workerOfflineAfterMs, queuedCheckAfterMs: config.workerOfflineAfterMs },
     logger: logger.child({ component: "scheduler" }),
     dagProcessing: {
       dagsFolder: config.dagsFolder,
@@ -48,9 +50,20 @@ function createExecutor(database: UpdraftDatabase, config: FrozenConfig, logger:
   switch (config.executor) {
     case "local":
     case "sequential":
-      return new LocalExecutor({ db: database.db, dagsFolder: config.dagsFolder, slots, logger: logger.child({ component: "executor" }), onTryFinished });
+      return new LocalExecutor({
+        db: database.db,
+        dagsFolder: config.dagsFolder,
+        slots,
+        logger: logger.child({ component: "executor" }),
+        onTryFinished,
+        heartbeatMs: config.workerHeartbeatMs,
+      });
     case "distributed":
-      throw new UpdraftError("UPDRAFT_CONFIG_INVALID", 'UPDRAFT_EXECUTOR="distributed" is not available yet in this build; use "local"');
+      if (database.driver !== "postgres") {
+        // Workers on other machines write to the result backend themselves; PGlite is one process's file.
+        throw new UpdraftError("UPDRAFT_CONFIG_INVALID", 'UPDRAFT_EXECUTOR="distributed" needs DATABASE_URL (Postgres): workers write results to it');
+      }
+      return new DistributedExecutor(new Broker({ redisUrl: config.redisUrl, prefix: config.brokerPrefix }), logger.child({ component: "executor" }));
   }
 }
 

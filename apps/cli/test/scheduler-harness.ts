@@ -26,6 +26,8 @@ export interface Interval {
 export class SchedulerHarness {
   private processes: ChildProcess[] = [];
   output = "";
+  /** Redis key prefix of this harness, so parallel tests never share queues. */
+  readonly brokerPrefix = `updraft-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 
   private constructor(
     readonly database: UpdraftDatabase,
@@ -49,16 +51,44 @@ export class SchedulerHarness {
 
   /** Starts an `updraft scheduler` process with the given extra environment. */
   startScheduler(env: Record<string, string> = {}): ChildProcess {
+    return this.startProcess(["scheduler"], env);
+  }
+
+  /** Starts an `updraft worker` process. */
+  startWorker(args: string[], env: Record<string, string> = {}): ChildProcess {
+    return this.startProcess(["worker", ...args], env);
+  }
+
+  /** Starts `updraft <args>` with this harness's database, DAGs folder and broker prefix. */
+  startProcess(args: string[], env: Record<string, string> = {}): ChildProcess {
     const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("UPDRAFT_") && k !== "DATABASE_URL"));
-    const child = spawn(process.execPath, [...updraftNodeArgs(), MAIN, "scheduler"], {
+    const child = spawn(process.execPath, [...updraftNodeArgs(), MAIN, ...args], {
       cwd: tmpdir(),
-      env: { ...base, DATABASE_URL: this.databaseUrl, UPDRAFT_DAGS_FOLDER: this.dagsFolder, UPDRAFT_LOG_LEVEL: "warn", UPDRAFT_SCHEDULER_HEARTBEAT_SEC: "1", ...env },
+      env: {
+        ...base,
+        DATABASE_URL: this.databaseUrl,
+        UPDRAFT_DAGS_FOLDER: this.dagsFolder,
+        UPDRAFT_BROKER_PREFIX: this.brokerPrefix,
+        UPDRAFT_LOG_LEVEL: "warn",
+        UPDRAFT_SCHEDULER_HEARTBEAT_SEC: "1",
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    child.stdout!.on("data", (c: Buffer) => (this.output += c.toString()));
-    child.stderr!.on("data", (c: Buffer) => (this.output += c.toString()));
+    const tag = `[${args[0]} ${child.pid}] `;
+    child.stdout!.on("data", (c: Buffer) => (this.output += tag + c.toString()));
+    child.stderr!.on("data", (c: Buffer) => (this.output += tag + c.toString()));
     this.processes.push(child);
     return child;
+  }
+
+  /** Waits until `check` passes (polling), or fails with the processes' output. */
+  async until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   async trigger(dagId: string, runId: string, conf: Record<string, unknown> = {}): Promise<void> {
@@ -94,9 +124,12 @@ export class SchedulerHarness {
   }
 
   async close(): Promise<void> {
-    for (const p of this.processes) if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
+    const alive = this.processes.filter((p) => p.exitCode === null && p.signalCode === null);
+    for (const p of alive) p.kill("SIGKILL");
+    await Promise.all(alive.map((p) => new Promise((resolve) => p.once("exit", resolve))));
     await this.database.close();
     await this.cleanup();
+    await clearRedisPrefix(this.brokerPrefix);
   }
 }
 
@@ -115,3 +148,18 @@ export function maxOverlap(intervals: readonly Interval[]): number {
 }
 
 export const overlaps = (a: Interval, b: Interval) => a.start < b.end && b.start < a.end;
+
+async function clearRedisPrefix(prefix: string): Promise<void> {
+  const { Redis } = await import("ioredis");
+  const redis = new Redis("redis://127.0.0.1:6379/0", { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1_000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -12,6 +12,7 @@ export interface TaskInstanceResponse {
   /** Seconds. */
   duration: number | null;
   try_number: number;
+  /** Airflow's meaning: retries allowed (the last permitted try is max_tries + 1). */
   max_tries: number;
   hostname: string | null;
   pid: number | null;
@@ -54,7 +55,8 @@ export function toTaskInstanceResponse(record: TaskInstanceRecord): TaskInstance
     end_date: isoOrNull(record.endDate),
     duration: record.duration,
     try_number: record.tryNumber,
-    max_tries: record.maxTries,
+    // Stored as the last permitted try number; Airflow's API counts retries.
+    max_tries: Math.max(0, record.maxTries - 1),
     hostname: record.hostname,
     pid: record.pid,
     queue: record.queue,

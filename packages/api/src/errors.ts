@@ -2,7 +2,7 @@
 // with their registry status and code, schema violations with 400 naming the field, and anything
 // unexpected with a bare 500 (details go to the log, never to the client).
 import { STATUS_CODES } from "node:http";
-import { isUpdraftError } from "@updraft/core";
+import { isUpdraftError, type UpdraftError } from "@updraft/core";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 
 export interface ProblemBody {
@@ -24,7 +24,7 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isUpdraftError(error)) {
       if (error.httpStatus >= 500) request.log.error({ err: error }, "request failed");
-      return sendProblem(reply, problem(error.httpStatus, `${error.message}. ${error.hint}`, error.code));
+      return sendUpdraftError(reply, error);
     }
     if (error.validation !== undefined) {
       const detail = describeValidation(error.validationContext ?? "request", error.validation);
@@ -42,6 +42,11 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, problem(404, `No route ${request.method} ${request.url.split("?")[0]}`, "UPDRAFT_ROUTE_NOT_FOUND")),
   );
+}
+
+/** Sends an UpdraftError as problem JSON (with the Basic challenge on 401). */
+export function sendUpdraftError(reply: FastifyReply, error: UpdraftError): FastifyReply {
+  return sendProblem(reply, problem(error.httpStatus, `${error.message}. ${error.hint}`, error.code));
 }
 
 function sendProblem(reply: FastifyReply, body: ProblemBody): FastifyReply {

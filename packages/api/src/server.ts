@@ -1,5 +1,6 @@
 // Builds the REST API server (not yet listening): plugins, the error handler, the
 // authentication gate, then one module per resource. The caller decides where to listen.
+import type { Broker } from "@updraft/broker";
 import { randomBytes } from "node:crypto";
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
@@ -24,11 +25,23 @@ import { poolRoutes } from "./routes/pools.ts";
 import { schedulingRoutes } from "./routes/scheduling.ts";
 import { taskInstanceRoutes } from "./routes/task-instances.ts";
 import { userRoutes } from "./routes/users.ts";
+import { dagDetailRoutes } from "./routes/dag-details.ts";
+import { eventRoutes } from "./routes/events.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
+import { registerQueueBoard } from "./routes/queues.ts";
+import { workerRoutes } from "./routes/workers.ts";
+import { meRoutes } from "./routes/me.ts";
+import { ChangeFeed } from "./live/change-feed.ts";
+import { UpdraftMetrics } from "./metrics/updraft-metrics.ts";
+import { staticSiteRoutes } from "./web/static-site.ts";
+import { defaultWebRoot } from "./web/web-root.ts";
 
 export const API_VERSION = "0.1.0";
 
 export interface ApiServerOptions {
   database: UpdraftDatabase;
+  /** The broker of the distributed executor: enables bull-board at /queues and queue-length metrics. */
+  broker?: Broker;
   config: FrozenConfig;
   /** Requests with `Authorization: Bearer <token>` act as Admin (used by the local CLI beside `updraft standalone`). */
   localAdminToken?: string;
@@ -41,6 +54,13 @@ export interface ApiServerOptions {
   logger?: boolean | object;
   /** How long a verified HTTP Basic login is reused without running argon2 again. @defaultValue 60_000 // ms */
   basicAuthCacheMs?: number;
+  /**
+   * The built dashboard (a folder with index.html and assets/). When it is missing the server
+   * still runs and answers pages with a "run pnpm build" notice. @defaultValue the dist folder of @updraft/web
+   */
+  webRoot?: string;
+  /** How often the change poller behind /api/v1/events looks for changes. @defaultValue 500 // ms */
+  liveIntervalMs?: number;
 }
 
 /** A route as registered, for introspection (docs coverage, auth tests). */
@@ -99,6 +119,17 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   importErrorRoutes(app, context);
   poolRoutes(app, context);
   userRoutes(app, context);
+  dagDetailRoutes(app, context);
+  workerRoutes(app, context);
+  meRoutes(app);
   loginRoutes(app, context, { verifier, sessions });
+  const feed = new ChangeFeed(options.database.db, {
+    intervalMs: options.liveIntervalMs,
+    onError: (error) => app.log.warn({ err: error }, "live change poll failed"),
+  });
+  eventRoutes(app, feed);
+  metricsRoutes(app, new UpdraftMetrics(options.database.db, { workerOfflineAfterMs: options.config.workerOfflineAfterMs, broker: options.broker }));
+  await registerQueueBoard(app, options.broker);
+  await staticSiteRoutes(app, options.webRoot ?? defaultWebRoot());
   return app;
 }

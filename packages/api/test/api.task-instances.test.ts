@@ -42,7 +42,7 @@ describe("task instance routes", () => {
       dag_run_id: RUN,
       state: "success",
       try_number: 1,
-      max_tries: 1,
+      max_tries: 0,
       hostname: "w1",
       pid: 42,
       duration: 2,

@@ -21,6 +21,8 @@ export interface UpdraftConfig {
   databaseUrl?: string;
   /** REDIS_URL: broker for the distributed executor. Default `redis://127.0.0.1:6379/0`. */
   redisUrl: string;
+  /** UPDRAFT_BROKER_PREFIX: prefix of every Redis key the broker writes. Default `updraft`. */
+  brokerPrefix: string;
   /** UPDRAFT_EXECUTOR: how task instances run. Default `local`. */
   executor: ExecutorKind;
   /** UPDRAFT_HOME: absolute directory for state (embedded database, logs). Default `./.updraft` under the cwd. */
@@ -79,6 +81,11 @@ const VARIABLES = {
     "redis://127.0.0.1:6379/0",
     "Redis URL (redis:// or rediss://) of the broker used by the distributed executor.",
     urlWithScheme(["redis", "rediss"]),
+  ),
+  UPDRAFT_BROKER_PREFIX: withDefault(
+    "updraft",
+    "Prefix of the broker's Redis keys; installations sharing one Redis database need different prefixes.",
+    text(),
   ),
   UPDRAFT_EXECUTOR: withDefault("local", "How tasks run: sequential, local or distributed.", oneOf(EXECUTORS)),
   UPDRAFT_PARALLELISM: withDefault("32", "Task instances running at once across the whole installation.", wholeNumber(1)),
@@ -149,6 +156,7 @@ export function createConfigSchema(cwd: string) {
     (env): UpdraftConfig => ({
       databaseUrl: env.DATABASE_URL,
       redisUrl: env.REDIS_URL,
+      brokerPrefix: env.UPDRAFT_BROKER_PREFIX,
       executor: env.UPDRAFT_EXECUTOR,
       home: resolve(cwd, env.UPDRAFT_HOME),
       dagsFolder: resolve(cwd, env.UPDRAFT_DAGS_FOLDER),

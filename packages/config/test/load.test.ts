@@ -31,6 +31,7 @@ describe("defaults", () => {
     expect(loadConfig({ env: {}, cwd })).toEqual({
       databaseUrl: undefined,
       redisUrl: "redis://127.0.0.1:6379/0",
+      brokerPrefix: "updraft",
       executor: "local",
       home: join(cwd, ".updraft"),
       dagsFolder: join(cwd, "dags"),

@@ -32,6 +32,11 @@ export interface Executor {
   freeSlots(): number;
   /** Starts the tries (returns at once; results arrive through the database). */
   execute(batch: readonly QueuedTaskInstance[]): void;
+  /**
+   * Makes sure these task instances, queued for a while, are really on their way (re-enqueues
+   * what the broker lost). Returns how many were sent again. Absent for in-process executors.
+   */
+  reconcile?(queued: readonly QueuedTaskInstance[]): Promise<number>;
   /** Stops taking work and waits for (or hands back) what it holds. */
   close(): Promise<void>;
 }

@@ -21,3 +21,13 @@ export function retryDelayMs(policy: RetryPolicy, tryNumber: number): number {
 export function nextRetryAt(policy: RetryPolicy, tryNumber: number, failedAt: Date): Date {
   return new Date(failedAt.getTime() + retryDelayMs(policy, tryNumber));
 }
+
+/** The retry policy of a task (any object with the serialized task's retry fields); none when unknown. */
+export function retryPolicyOf(spec: Partial<RetryPolicy> | undefined): RetryPolicy {
+  return {
+    retries: spec?.retries ?? 0,
+    retryDelayMs: spec?.retryDelayMs ?? 0,
+    retryExponentialBackoff: spec?.retryExponentialBackoff ?? false,
+    maxRetryDelayMs: spec?.maxRetryDelayMs ?? null,
+  };
+}

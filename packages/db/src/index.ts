@@ -18,3 +18,8 @@ export * from "./repositories/pool-usage.ts";
 export * from "./repositories/scheduler-jobs.ts";
 export * from "./repositories/import-error-pages.ts";
 export * from "./repositories/task-lifecycle.ts";
+export * from "./repositories/workers.ts";
+export * from "./repositories/run-tries.ts";
+export * from "./repositories/live-changes.ts";
+export * from "./repositories/metrics-queries.ts";
+export * from "./repositories/worker-registry.ts";

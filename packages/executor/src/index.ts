@@ -7,3 +7,6 @@ export type { LogLine, LogSink, LogStream, TryOutcome } from "./task-outcome.ts"
 export { LocalExecutor } from "./local/local-executor.ts";
 export type { LocalExecutorOptions } from "./local/local-executor.ts";
 export { TaskProcessPool } from "./local/process-pool.ts";
+export { runAndRecordTry, tryKeyOf } from "./record-try.ts";
+export type { RecordTryContext, RecordedTry } from "./record-try.ts";
+export { LogBuffer } from "./log-buffer.ts";

@@ -2,8 +2,9 @@
 // date lies in [start, end]. The scheduler then runs them under the DAG's max active runs, as
 // Airflow 3 does; runs that already exist are left alone.
 import { UpdraftError } from "@updraft/core";
-import { dagRuns, defaultRunId, getDag, type DagRunRow, type UpdraftDb } from "@updraft/db";
+import { dagRuns, getDag, type DagRunRow, type UpdraftDb } from "@updraft/db";
 import { planBackfillRuns } from "./decisions/plan-scheduled-runs.ts";
+import { plannedRunRows } from "./store/run-store.ts";
 
 /** Most runs one backfill may create, so a typo in a date cannot flood the database. */
 const MAX_BACKFILL_RUNS = 10_000;
@@ -22,19 +23,7 @@ export async function createBackfillRuns(db: UpdraftDb, dagId: string, start: Da
   if (plans.length === 0) return [];
   return db
     .insert(dagRuns)
-    .values(
-      plans.map((p) => ({
-        dagId,
-        runId: defaultRunId("backfill", p.logicalDate),
-        runType: "backfill" as const,
-        state: "queued" as const,
-        conf: {},
-        logicalDate: p.logicalDate,
-        dataIntervalStart: p.dataIntervalStart,
-        dataIntervalEnd: p.dataIntervalEnd,
-        queuedAt: now,
-      })),
-    )
+    .values(plannedRunRows(dagId, "backfill", plans, now))
     .onConflictDoNothing()
     .returning();
 }

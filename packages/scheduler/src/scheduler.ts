@@ -9,6 +9,7 @@ import { eq } from "drizzle-orm";
 import { processDagsFolder, type DagProcessingOptions } from "./dag-processor.ts";
 import { claimTaskInstances } from "./store/claim-store.ts";
 import { DagCache } from "./store/dag-cache.ts";
+import { failZombies, recoverStaleQueued, type LostTryThresholds } from "./store/lost-tries-store.ts";
 import { progressRunningRuns } from "./store/progress-store.ts";
 import { createDueScheduledRuns, startQueuedRuns } from "./store/run-store.ts";
 
@@ -24,6 +25,8 @@ export interface SchedulerOptions {
   limits: SchedulerLimits;
   /** Reconcile pass and heartbeat interval. */
   heartbeatMs: number;
+  /** When a running try without heartbeat is lost, and when a queued try is checked. */
+  lostTries: LostTryThresholds;
   logger: Logger;
   /** Parse the DAGs folder at start and every `intervalMs` (omit when another process does it). */
   dagProcessing?: DagProcessingOptions & { intervalMs: number };
@@ -135,10 +138,16 @@ export class Scheduler {
     await this.housekeeping(now);
   }
 
+  // The slow periodic part of a pass: heartbeat, lost tries, DAG parsing.
   private async housekeeping(now: Date): Promise<void> {
     if (now.getTime() - this.lastHeartbeat >= this.options.heartbeatMs && this.jobId !== null) {
       this.lastHeartbeat = now.getTime();
-      await this.options.database.db.update(schedulerJobs).set({ latestHeartbeat: now }).where(eq(schedulerJobs.id, this.jobId));
+      const { db } = this.options.database;
+      await db.update(schedulerJobs).set({ latestHeartbeat: now }).where(eq(schedulerJobs.id, this.jobId));
+      const dags = await this.cache.refresh(db);
+      const zombies = await failZombies(db, dags, this.options.lostTries, now, this.options.logger);
+      const requeued = await recoverStaleQueued(db, dags, this.options.executor, this.options.lostTries, now, this.options.logger);
+      if (zombies + requeued > 0) this.nudge();
     }
     const processing = this.options.dagProcessing;
     if (processing && !this.parsing && now.getTime() - this.lastDagParse >= processing.intervalMs) {

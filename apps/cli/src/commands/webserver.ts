@@ -1,6 +1,8 @@
-// `updraft webserver`: serves the REST API (and, later, the dashboard) until SIGINT/SIGTERM,
+// `updraft webserver`: serves the dashboard and REST API (plus bull-board at /queues with the
+// distributed executor) until SIGINT/SIGTERM,
 // then stops accepting requests, lets running ones finish and closes the database.
 import { buildApiServer } from "@updraft/api";
+import { Broker } from "@updraft/broker";
 import type { Command } from "commander";
 import { cliConfig, openCliDatabase } from "../cli-context.ts";
 
@@ -11,12 +13,15 @@ export function registerWebserverCommand(program: Command): void {
     .action(async () => {
       const config = cliConfig();
       const database = await openCliDatabase();
-      const server = await buildApiServer({ database, config, logger: { level: config.logLevel } });
+      // With the distributed executor the webserver also shows the broker: bull-board and queue lengths.
+      const broker = config.executor === "distributed" ? new Broker({ redisUrl: config.redisUrl, prefix: config.brokerPrefix }) : undefined;
+      const server = await buildApiServer({ database, config, broker, logger: { level: config.logLevel } });
       let stopping: Promise<void> | undefined;
       const stop = (signal: NodeJS.Signals) =>
         (stopping ??= (async () => {
           server.log.info(`${signal} received, shutting down`);
           await server.close();
+          await broker?.close();
           await database.close();
         })());
       try {

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { roleAllows, type AuthenticatedUser } from "./access.ts";
 import { parseBasicHeader, type BasicVerifier } from "./basic-credentials.ts";
 import { SESSION_COOKIE, type SessionStore } from "./sessions.ts";
+import { sendUpdraftError } from "../errors.ts";
 
 export interface AuthenticationDeps {
   db: UpdraftDb;
@@ -22,21 +23,27 @@ export function installAuthentication(app: FastifyInstance, deps: Authentication
   app.decorateRequest("user", null);
   const tokenDigest = deps.localAdminToken === undefined || deps.localAdminToken === "" ? undefined : digest(deps.localAdminToken);
 
-  app.addHook("onRequest", async (request) => {
+  // The hook answers refusals itself rather than throwing, so a plugin with its own error handler
+  // (bull-board) cannot turn a 401 into something else.
+  app.addHook("onRequest", async (request, reply) => {
     const access = request.routeOptions.config.access;
     // Unknown routes answer 404 to everyone; known routes always carry an access level.
     if (request.is404 || access === undefined) return;
     request.user = await identify(request, deps, tokenDigest);
     if (access === "public") return;
     if (request.user === null) {
-      throw new UpdraftError("UPDRAFT_NOT_AUTHENTICATED", "This endpoint needs a user");
+      // A person opening a page (not the API) is shown the login form, then brought back.
+      if (request.method === "GET" && !request.url.startsWith("/api/") && (request.headers.accept ?? "").includes("text/html")) {
+        return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 302);
+      }
+      return sendUpdraftError(reply, new UpdraftError("UPDRAFT_NOT_AUTHENTICATED", "This endpoint needs a user"));
     }
     if (!roleAllows(request.user.role, access)) {
-      throw new UpdraftError(
+      return sendUpdraftError(reply, new UpdraftError(
         "UPDRAFT_FORBIDDEN",
         `${request.method} ${request.routeOptions.url ?? request.url} needs the ${access} role; user "${request.user.username}" has ${request.user.role}`,
         { details: { needed: access, role: request.user.role } },
-      );
+      ));
     }
   });
 }

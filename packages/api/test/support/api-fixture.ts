@@ -10,7 +10,7 @@ import { createUser, migrate, syncDags, type UpdraftDatabase } from "@updraft/db
 import { createTestDatabase, type TestDatabase } from "@updraft/db/testing";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll } from "vitest";
-import { buildApiServer } from "../../src/index.ts";
+import { buildApiServer, type ApiServerOptions } from "../../src/index.ts";
 
 export const PASSWORD = "correct horse battery";
 export const LOCAL_TOKEN = "local-admin-token-for-tests";
@@ -73,7 +73,10 @@ export interface ApiFixture {
 }
 
 /** Registers beforeAll/afterAll; call the returned function inside tests. */
-export function useApi(dags: SerializedDag[] = [sampleDag("etl")]): () => ApiFixture {
+export function useApi(
+  dags: SerializedDag[] = [sampleDag("etl")],
+  serverOptions: Partial<Pick<ApiServerOptions, "webRoot" | "liveIntervalMs">> & { env?: Record<string, string> } = {},
+): () => ApiFixture {
   let testDb: TestDatabase | undefined;
   let fixture: ApiFixture | undefined;
   beforeAll(async () => {
@@ -90,8 +93,8 @@ export function useApi(dags: SerializedDag[] = [sampleDag("etl")]): () => ApiFix
       parsedAt: new Date(),
       pausedAtCreation: false,
     });
-    const config = loadConfig({ env: {}, cwd: await mkdtemp(join(tmpdir(), "updraft-api-cfg-")) });
-    const server = await buildApiServer({ database, config, localAdminToken: LOCAL_TOKEN });
+    const config = loadConfig({ env: serverOptions.env ?? {}, cwd: await mkdtemp(join(tmpdir(), "updraft-api-cfg-")) });
+    const server = await buildApiServer({ database, config, localAdminToken: LOCAL_TOKEN, webRoot: serverOptions.webRoot, liveIntervalMs: serverOptions.liveIntervalMs });
     await server.ready();
     fixture = { database, server, config };
   });

@@ -111,3 +111,13 @@ export async function readResults(db: UpdraftDb, dagId: string, runId: string, t
     .where(and(eq(xcom.dagId, dagId), eq(xcom.runId, runId), eq(xcom.key, "return_value"), sql`${xcom.taskId} in ${taskIds}`));
   return new Map(rows.map((r) => [r.taskId, r.value]));
 }
+
+/** Marks every running try of this worker as alive now (one statement, whatever their number). */
+export async function heartbeatRunningTries(db: UpdraftDb, workerName: string, now: Date = new Date()): Promise<number> {
+  const rows = await db
+    .update(taskInstances)
+    .set({ lastHeartbeatAt: now })
+    .where(and(eq(taskInstances.workerName, workerName), eq(taskInstances.state, "running")))
+    .returning({ taskId: taskInstances.taskId });
+  return rows.length;
+}

@@ -2,7 +2,7 @@
 // one transaction that first takes a transaction-scoped advisory lock (so two schedulers never
 // count the same free slot twice) and locks candidate rows with FOR UPDATE SKIP LOCKED (so a row
 // another transaction holds is passed over, never claimed twice).
-import type { JsonValue, QueuedTaskInstance } from "@updraft/core";
+import { retryPolicyOf, type JsonValue, type QueuedTaskInstance } from "@updraft/core";
 import { dagRuns, pools, taskInstances, type UpdraftDb } from "@updraft/db";
 import { and, count, desc, eq, inArray, sql, sum } from "drizzle-orm";
 import { selectTaskInstancesToQueue, type BlockReason } from "../decisions/select-task-instances.ts";
@@ -47,21 +47,7 @@ export async function claimTaskInstances(db: UpdraftDb, dags: ReadonlyMap<string
     if (total >= limits.parallelism) return { queued: [], blocked: [], ran: true };
 
     const candidates = await tx
-      .select({
-        dagId: taskInstances.dagId,
-        runId: taskInstances.runId,
-        taskId: taskInstances.taskId,
-        tryNumber: taskInstances.tryNumber,
-        maxTries: taskInstances.maxTries,
-        queue: taskInstances.queue,
-        pool: taskInstances.pool,
-        poolSlots: taskInstances.poolSlots,
-        priorityWeight: taskInstances.priorityWeight,
-        logicalDate: dagRuns.logicalDate,
-        dataIntervalStart: dagRuns.dataIntervalStart,
-        dataIntervalEnd: dagRuns.dataIntervalEnd,
-        conf: dagRuns.conf,
-      })
+      .select({ ...queuedRowColumns, poolSlots: taskInstances.poolSlots })
       .from(taskInstances)
       .innerJoin(dagRuns, and(eq(dagRuns.dagId, taskInstances.dagId), eq(dagRuns.runId, taskInstances.runId)))
       .where(and(eq(taskInstances.state, "scheduled"), eq(dagRuns.state, "running")))
@@ -91,33 +77,48 @@ export async function claimTaskInstances(db: UpdraftDb, dags: ReadonlyMap<string
     return {
       ran: true,
       blocked: selection.blocked.map((b) => ({ dagId: b.candidate.dagId, runId: b.candidate.runId, taskId: b.candidate.taskId, reason: b.reason })),
-      queued: selected.map((c) => {
-        const dag = dags.get(c.dagId)!;
-        const spec = dag.tasks.get(c.taskId);
-        return {
-          dagId: c.dagId,
-          runId: c.runId,
-          taskId: c.taskId,
-          tryNumber: c.tryNumber + 1,
-          maxTries: c.maxTries,
-          queue: c.queue,
-          pool: c.pool,
-          priorityWeight: c.priorityWeight,
-          fileloc: dag.serialized.fileloc,
-          logicalDate: c.logicalDate,
-          dataIntervalStart: c.dataIntervalStart,
-          dataIntervalEnd: c.dataIntervalEnd,
-          conf: c.conf as Record<string, JsonValue>,
-          executionTimeoutMs: spec?.executionTimeoutMs ?? null,
-          inputs: spec?.inputs ?? {},
-          retryPolicy: {
-            retries: spec?.retries ?? 0,
-            retryDelayMs: spec?.retryDelayMs ?? 0,
-            retryExponentialBackoff: spec?.retryExponentialBackoff ?? false,
-            maxRetryDelayMs: spec?.maxRetryDelayMs ?? null,
-          },
-        };
-      }),
+      queued: selected.map((c) => toQueuedTaskInstance({ ...c, tryNumber: c.tryNumber + 1 }, dags.get(c.dagId)!)),
     };
   });
+}
+
+/** Columns of a task instance and its run that make a QueuedTaskInstance (with the DAG's spec). */
+export const queuedRowColumns = {
+  dagId: taskInstances.dagId,
+  runId: taskInstances.runId,
+  taskId: taskInstances.taskId,
+  tryNumber: taskInstances.tryNumber,
+  maxTries: taskInstances.maxTries,
+  queue: taskInstances.queue,
+  pool: taskInstances.pool,
+  priorityWeight: taskInstances.priorityWeight,
+  logicalDate: dagRuns.logicalDate,
+  dataIntervalStart: dagRuns.dataIntervalStart,
+  dataIntervalEnd: dagRuns.dataIntervalEnd,
+  conf: dagRuns.conf,
+};
+
+export type QueuedRow = Omit<QueuedTaskInstance, "fileloc" | "executionTimeoutMs" | "inputs" | "retryPolicy" | "conf"> & { conf: unknown };
+
+/** What an executor needs, from a task instance row (try number already raised) and its DAG. */
+export function toQueuedTaskInstance(c: QueuedRow, dag: CachedDag): QueuedTaskInstance {
+  const spec = dag.tasks.get(c.taskId);
+  return {
+    dagId: c.dagId,
+    runId: c.runId,
+    taskId: c.taskId,
+    tryNumber: c.tryNumber,
+    maxTries: c.maxTries,
+    queue: c.queue,
+    pool: c.pool,
+    priorityWeight: c.priorityWeight,
+    fileloc: dag.serialized.fileloc,
+    logicalDate: c.logicalDate,
+    dataIntervalStart: c.dataIntervalStart,
+    dataIntervalEnd: c.dataIntervalEnd,
+    conf: c.conf as Record<string, JsonValue>,
+    executionTimeoutMs: spec?.executionTimeoutMs ?? null,
+    inputs: spec?.inputs ?? {},
+    retryPolicy: retryPolicyOf(spec),
+  };
 }

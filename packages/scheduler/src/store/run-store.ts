@@ -1,8 +1,9 @@
 // DAG-run side of a scheduler pass: create the runs schedules are due, and start queued runs
 // under each DAG's max active runs (creating their task instances).
+import type { DagRunType } from "@updraft/core";
 import { dagRuns, defaultRunId, taskInstances, type UpdraftDb } from "@updraft/db";
 import { and, count, eq, inArray, max } from "drizzle-orm";
-import { planScheduledRuns } from "../decisions/plan-scheduled-runs.ts";
+import { planScheduledRuns, type PlannedRun } from "../decisions/plan-scheduled-runs.ts";
 import { selectRunsToStart } from "../decisions/select-runs-to-start.ts";
 import type { CachedDag } from "./dag-cache.ts";
 
@@ -29,19 +30,7 @@ export async function createDueScheduledRuns(db: UpdraftDb, dags: Iterable<Cache
     if (plans.length === 0) continue;
     const rows = await db
       .insert(dagRuns)
-      .values(
-        plans.map((p) => ({
-          dagId: dag.dagId,
-          runId: defaultRunId("scheduled", p.logicalDate),
-          runType: "scheduled" as const,
-          state: "queued" as const,
-          conf: {},
-          logicalDate: p.logicalDate,
-          dataIntervalStart: p.dataIntervalStart,
-          dataIntervalEnd: p.dataIntervalEnd,
-          queuedAt: now,
-        })),
-      )
+      .values(plannedRunRows(dag.dagId, "scheduled", plans, now))
       .onConflictDoNothing()
       .returning({ id: dagRuns.id });
     created += rows.length;
@@ -104,4 +93,19 @@ export async function startQueuedRuns(
     });
   }
   return toStart.length;
+}
+
+/** Rows of queued runs for planned intervals, with Airflow-style run ids (`scheduled__<date>`). */
+export function plannedRunRows(dagId: string, runType: DagRunType, plans: readonly PlannedRun[], now: Date) {
+  return plans.map((p) => ({
+    dagId,
+    runId: defaultRunId(runType, p.logicalDate),
+    runType,
+    state: "queued" as const,
+    conf: {},
+    logicalDate: p.logicalDate,
+    dataIntervalStart: p.dataIntervalStart,
+    dataIntervalEnd: p.dataIntervalEnd,
+    queuedAt: now,
+  }));
 }

@@ -1,0 +1,143 @@
+// The DAG list: what exists, whether it is paused, how its latest runs went, when it runs next,
+// and which files failed to import.
+import { useState } from "react";
+import { Link } from "react-router";
+import { path } from "../api/client.ts";
+import { useDagRuns, useDags, useImportErrors } from "../api/queries.ts";
+import type { Dag } from "../api/types.ts";
+import { ErrorBox, Loading, PageHeader } from "../components/common.tsx";
+import { PauseToggle } from "../components/pause-toggle.tsx";
+import { StateDot } from "../components/state.tsx";
+import { TriggerButton } from "../components/trigger-button.tsx";
+import { formatDateTime, formatRelative } from "../lib/format.ts";
+
+const RECENT_RUNS = 8;
+
+function RecentRuns({ dagId }: { dagId: string }) {
+  const runs = useDagRuns(dagId, RECENT_RUNS);
+  if (!runs.data) return <span className="muted">…</span>;
+  if (runs.data.dag_runs.length === 0) return <span className="muted">no runs yet</span>;
+  return (
+    <span className="run-dots" data-testid={`recent-runs-${dagId}`}>
+      {[...runs.data.dag_runs].reverse().map((r) => (
+        <Link key={r.dag_run_id} to={path`/dags/${dagId}/runs/${r.dag_run_id}`} className="run-dot-link">
+          <StateDot state={r.state} title={`${r.dag_run_id}: ${r.state}`} size={14} />
+        </Link>
+      ))}
+    </span>
+  );
+}
+
+function ImportErrorsBanner() {
+  const errors = useImportErrors();
+  const [open, setOpen] = useState(false);
+  const list = errors.data?.import_errors ?? [];
+  if (list.length === 0) return null;
+  return (
+    <div className="alert alert-error import-errors" role="alert" data-testid="import-errors">
+      <button type="button" className="btn-link" onClick={() => setOpen(!open)}>
+        {open ? "▾" : "▸"} {list.length} DAG file{list.length === 1 ? "" : "s"} failed to import
+      </button>
+      {open &&
+        list.map((e) => (
+          <div key={e.import_error_id} className="import-error">
+            <strong className="mono">{e.filename}</strong>
+            <pre className="code small">{e.stack_trace}</pre>
+          </div>
+        ))}
+    </div>
+  );
+}
+
+function DagRow({ dag }: { dag: Dag }) {
+  return (
+    <tr data-testid={`dag-row-${dag.dag_id}`}>
+      <td>
+        <PauseToggle dag={dag} />
+      </td>
+      <td>
+        <Link to={path`/dags/${dag.dag_id}`} className="strong-link">
+          {dag.dag_id}
+        </Link>
+        {dag.description && <div className="muted small">{dag.description}</div>}
+      </td>
+      <td>
+        {dag.tags.map((t) => (
+          <span key={t.name} className="tag">
+            {t.name}
+          </span>
+        ))}
+      </td>
+      <td>
+        <code className="schedule">{dag.schedule_interval ?? "manual"}</code>
+      </td>
+      <td>
+        <RecentRuns dagId={dag.dag_id} />
+      </td>
+      <td title={formatDateTime(dag.next_dagrun)}>{dag.next_dagrun ? formatRelative(dag.next_dagrun) : <span className="muted">—</span>}</td>
+      <td className="right">
+        <TriggerButton dagId={dag.dag_id} compact />
+      </td>
+    </tr>
+  );
+}
+
+export function DagsPage() {
+  const dags = useDags();
+  const [filter, setFilter] = useState("");
+  const [status, setStatus] = useState<"all" | "active" | "paused">("all");
+  const all = dags.data?.dags ?? [];
+  const shown = all.filter(
+    (d) =>
+      (filter === "" || d.dag_id.toLowerCase().includes(filter.toLowerCase()) || d.tags.some((t) => t.name.includes(filter.toLowerCase()))) &&
+      (status === "all" || (status === "paused") === d.is_paused),
+  );
+  return (
+    <>
+      <PageHeader title="DAGs" subtitle={dags.data ? `${dags.data.total_entries} DAGs · ${all.filter((d) => !d.is_paused).length} active` : undefined} />
+      <ImportErrorsBanner />
+      <div className="toolbar">
+        <input className="search" placeholder="Filter by id or tag" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter DAGs" />
+        <div className="segmented">
+          {(["all", "active", "paused"] as const).map((s) => (
+            <button key={s} type="button" className={status === s ? "on" : ""} onClick={() => setStatus(s)}>
+              {s}
+            </button>
+          ))}
+        </div>
+      </div>
+      {dags.error && <ErrorBox error={dags.error} />}
+      {dags.isPending ? (
+        <Loading />
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="dags-table">
+            <thead>
+              <tr>
+                <th className="narrow" title="Active">On</th>
+                <th>DAG</th>
+                <th>Tags</th>
+                <th>Schedule</th>
+                <th>Recent runs</th>
+                <th>Next run</th>
+                <th className="right">Trigger</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((d) => (
+                <DagRow key={d.dag_id} dag={d} />
+              ))}
+              {shown.length === 0 && (
+                <tr>
+                  <td colSpan={7} className="muted center">
+                    No DAGs match.
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+// Starts real Updraft processes (scheduler, workers) for benchmarks, and reads their memory.
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
+import { updraftNodeArgs } from "@updraft/dag-loader";
+
+const MAIN = fileURLToPath(new URL("../../apps/cli/src/main.ts", import.meta.url));
+
+export function startUpdraft(args: string[], env: Record<string, string>): ChildProcess {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("UPDRAFT_") && k !== "DATABASE_URL"));
+  const child = spawn(process.execPath, [...updraftNodeArgs(), MAIN, ...args], {
+    cwd: tmpdir(),
+    env: { ...base, UPDRAFT_LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  return child;
+}
+
+/** Peak resident memory (VmHWM) of a live process and its children's current RSS, in MiB. */
+export function memoryMiB(pid: number): { peakRss: number; rss: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { peakRss: Math.round(kib("VmHWM") / 1024), rss: Math.round(kib("VmRSS") / 1024) };
+}
+
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,152 @@
+// `pnpm bench`: end-to-end throughput and latency of the distributed executor on local Postgres
+// and Redis, with real scheduler and worker processes, against raw BullMQ doing the same number of
+// no-op jobs with the same concurrency in the same run. Prints a table and writes JSON.
+//   pnpm bench                       # issue sizes: 10,000-task run and 500 runs x 10 tasks
+//   pnpm bench --quick               # smaller sizes for a fast look
+import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createDagRun, dagRuns, migrate, taskInstances, wakeScheduler, workers, type UpdraftDatabase } from "@updraft/db";
+import { createTestDatabase } from "@updraft/db/testing";
+import { processDagsFolder } from "@updraft/scheduler";
+import { and, count, eq, inArray } from "drizzle-orm";
+import { bullmqBaseline, type BaselineResult } from "./bullmq-baseline.ts";
+import { memoryMiB, startUpdraft, stop } from "./processes.ts";
+import { machine, summarise } from "./stats.ts";
+
+const quick = process.argv.includes("--quick");
+const WIDE = quick ? 2_000 : 10_000;
+const RUNS = quick ? 100 : 500;
+const CHAIN = 40;
+const WORKER_COUNTS = [1, 2, 4];
+const CONCURRENCY = 8;
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379/0";
+
+const SDK = `import { chain, dag, task } from "@updraft/sdk";`;
+const DAGS = {
+  "wide.ts": `${SDK}\nexport default dag({ dagId: "wide", maxActiveTasks: 100000 }, () => { for (let i = 0; i < ${WIDE}; i++) task({ taskId: "t" + i }, () => null); });`,
+  "ten.ts": `${SDK}\nexport default dag({ dagId: "ten", maxActiveRuns: 100000, maxActiveTasks: 100000 }, () => { for (let i = 0; i < 10; i++) task({ taskId: "t" + i }, () => null); });`,
+  "chain40.ts": `${SDK}\nexport default dag({ dagId: "chain40" }, () => { chain(...Array.from({ length: ${CHAIN} }, (_, i) => task({ taskId: "c" + String(i).padStart(2, "0") }, () => null))); });`,
+};
+
+interface Row {
+  workers: number;
+  scenario: string;
+  taskInstances: number;
+  seconds: number;
+  perSecond: number;
+  baselinePerSecond: number;
+  ratio: number;
+}
+
+async function waitForRuns(database: UpdraftDatabase, dagId: string, runIds: string[]): Promise<void> {
+  for (;;) {
+    const [row] = await database.db
+      .select({ n: count() })
+      .from(dagRuns)
+      .where(and(eq(dagRuns.dagId, dagId), inArray(dagRuns.state, ["success", "failed"]), inArray(dagRuns.runId, runIds)));
+    if ((row?.n ?? 0) >= runIds.length) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function trigger(database: UpdraftDatabase, dagId: string, runIds: string[]): Promise<void> {
+  for (const runId of runIds) await createDagRun(database.db, { dagId, runId, runType: "manual", logicalDate: new Date() });
+  await wakeScheduler(database.db);
+}
+
+async function scenario(database: UpdraftDatabase, dagId: string, runIds: string[]): Promise<number> {
+  const started = performance.now();
+  await trigger(database, dagId, runIds);
+  await waitForRuns(database, dagId, runIds);
+  return (performance.now() - started) / 1000;
+}
+
+async function withCluster(workerCount: number, work: (database: UpdraftDatabase) => Promise<void>): Promise<{ schedulerMiB: number; workerMiB: number }> {
+  const testDb = await createTestDatabase("postgres");
+  const database = await testDb.open();
+  const folder = await mkdtemp(join(tmpdir(), "updraft-bench-"));
+  for (const [name, source] of Object.entries(DAGS)) await writeFile(join(folder, name), source);
+  await migrate(database);
+  await processDagsFolder(database.db, { dagsFolder: folder, fileTimeoutMs: 60_000, pausedAtCreation: false });
+  const env = {
+    DATABASE_URL: testDb.databaseUrl!,
+    REDIS_URL,
+    UPDRAFT_BROKER_PREFIX: `bench-${process.pid}-${workerCount}`,
+    UPDRAFT_DAGS_FOLDER: folder,
+    UPDRAFT_EXECUTOR: "distributed",
+    UPDRAFT_PARALLELISM: "1024",
+    UPDRAFT_MAX_ACTIVE_TASKS_PER_DAG: "1024",
+  };
+  const scheduler = startUpdraft(["scheduler"], env);
+  const workerProcs = Array.from({ length: workerCount }, (_, i) => startUpdraft(["worker", "--name", `w${i}`, "--concurrency", String(CONCURRENCY)], env));
+  try {
+    for (;;) {
+      const [row] = await database.db.select({ n: count() }).from(workers).where(eq(workers.state, "online"));
+      if ((row?.n ?? 0) >= workerCount) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await work(database);
+    return {
+      schedulerMiB: memoryMiB(scheduler.pid!).peakRss,
+      workerMiB: Math.max(...workerProcs.map((w) => memoryMiB(w.pid!).peakRss)),
+    };
+  } finally {
+    await Promise.all([scheduler, ...workerProcs].map(stop));
+    await database.close();
+    await testDb.drop();
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+const rows: Row[] = [];
+const memory: Record<number, { schedulerMiB: number; workerMiB: number }> = {};
+const baselines: Record<number, BaselineResult> = {};
+let latency: { totalSeconds: number; gapMedianMs: number; gapP99Ms: number } | undefined;
+
+console.log(`machine: ${JSON.stringify(machine())}`);
+console.log(`sizes: wide=${WIDE} runs=${RUNS}x10 chain=${CHAIN}; worker concurrency ${CONCURRENCY}\n`);
+for (const n of WORKER_COUNTS) {
+  baselines[n] = await bullmqBaseline(REDIS_URL, WIDE, CONCURRENCY * n);
+  memory[n] = await withCluster(n, async (database) => {
+    // Warm-up: task processes import the DAG files once.
+    await scenario(database, "ten", ["warmup"]);
+    const wide = await scenario(database, "wide", ["wide"]);
+    rows.push({ workers: n, scenario: `1 run x ${WIDE} tasks`, taskInstances: WIDE, seconds: wide, perSecond: WIDE / wide, baselinePerSecond: baselines[n]!.perSecond, ratio: 0 });
+    const ids = Array.from({ length: RUNS }, (_, i) => `r${i}`);
+    const many = await scenario(database, "ten", ids);
+    rows.push({ workers: n, scenario: `${RUNS} runs x 10 tasks`, taskInstances: RUNS * 10, seconds: many, perSecond: (RUNS * 10) / many, baselinePerSecond: baselines[n]!.perSecond, ratio: 0 });
+    if (n === 1) {
+      const gaps: number[] = [];
+      const totals: number[] = [];
+      for (let r = 0; r < 5; r++) {
+        const runId = `chain${r}`;
+        await scenario(database, "chain40", [runId]);
+        const tis = await database.db.select().from(taskInstances).where(and(eq(taskInstances.dagId, "chain40"), eq(taskInstances.runId, runId)));
+        tis.sort((a, b) => a.taskId.localeCompare(b.taskId));
+        totals.push((tis.at(-1)!.endDate!.getTime() - tis[0]!.startDate!.getTime()) / 1000);
+        for (let i = 1; i < tis.length; i++) gaps.push(tis[i]!.startDate!.getTime() - tis[i - 1]!.endDate!.getTime());
+      }
+      const g = summarise(gaps);
+      latency = { totalSeconds: summarise(totals).median, gapMedianMs: g.median, gapP99Ms: g.p99 };
+    }
+  });
+}
+for (const row of rows) row.ratio = row.perSecond / row.baselinePerSecond;
+
+const pad = (v: string | number, w: number) => String(v).padStart(w);
+console.log("workers  scenario                   TIs    seconds   TI/s     raw BullMQ jobs/s   ratio");
+for (const r of rows) {
+  console.log(`${pad(r.workers, 7)}  ${r.scenario.padEnd(24)} ${pad(r.taskInstances, 6)} ${pad(r.seconds.toFixed(2), 9)} ${pad(r.perSecond.toFixed(0), 7)} ${pad(r.baselinePerSecond.toFixed(0), 14)} ${pad(r.ratio.toFixed(3), 11)}`);
+}
+const base1 = baselines[1]!;
+console.log(`\nlatency (1 worker): chain of ${CHAIN} no-op tasks ${latency!.totalSeconds.toFixed(3)} s; task-to-task gap median ${latency!.gapMedianMs} ms, p99 ${latency!.gapP99Ms} ms`);
+console.log(`raw BullMQ round trip: median ${base1.roundTripMedianMs.toFixed(2)} ms, p99 ${base1.roundTripP99Ms.toFixed(2)} ms; gap ratio (median) ${(latency!.gapMedianMs / base1.roundTripMedianMs).toFixed(1)}x`);
+for (const n of WORKER_COUNTS) console.log(`peak RSS with ${n} worker(s): scheduler ${memory[n]!.schedulerMiB} MiB, worker ${memory[n]!.workerMiB} MiB (task processes not included)`);
+
+const out = fileURLToPath(new URL("../../artifacts/bench.json", import.meta.url));
+mkdirSync(join(out, ".."), { recursive: true });
+writeFileSync(out, JSON.stringify({ machine: machine(), sizes: { wide: WIDE, runs: RUNS, chain: CHAIN, concurrency: CONCURRENCY }, rows, latency, baselines, memory }, null, 2));
+console.log(`\nJSON: ${out}`);

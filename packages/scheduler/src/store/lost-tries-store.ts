@@ -1,0 +1,77 @@
+// Recovers tries that nobody works on: zombies (running, heartbeat missed) end as a failed try —
+// retried if retries are left — and queued tries the broker lost are sent again (or, for an
+// in-process executor that died, put back to scheduled). Every write is fenced by try number.
+import { errorMessage, formatDuration, retryPolicyOf, type Executor, type Logger } from "@updraft/core";
+import { dagRuns, finishTry, markTryRunning, taskInstances, type UpdraftDb } from "@updraft/db";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { isStaleQueued, isZombie } from "../decisions/find-lost-tries.ts";
+import { queuedRowColumns, toQueuedTaskInstance } from "./claim-store.ts";
+import type { CachedDag } from "./dag-cache.ts";
+
+export interface LostTryThresholds {
+  /** A running try without heartbeat for this long is a zombie. */
+  zombieAfterMs: number;
+  /** A queued try not started after this long is checked with the executor. */
+  queuedCheckAfterMs: number;
+}
+
+export async function failZombies(db: UpdraftDb, dags: ReadonlyMap<string, CachedDag>, thresholds: LostTryThresholds, now: Date, logger: Logger): Promise<number> {
+  const cutoff = new Date(now.getTime() - thresholds.zombieAfterMs);
+  const running = await db
+    .select({ dagId: taskInstances.dagId, runId: taskInstances.runId, taskId: taskInstances.taskId, tryNumber: taskInstances.tryNumber, lastHeartbeatAt: taskInstances.lastHeartbeatAt, startDate: taskInstances.startDate, workerName: taskInstances.workerName })
+    .from(taskInstances)
+    .where(and(eq(taskInstances.state, "running"), or(isNull(taskInstances.lastHeartbeatAt), lt(taskInstances.lastHeartbeatAt, cutoff))));
+  let failed = 0;
+  for (const ti of running.filter((t) => isZombie(t, now, thresholds.zombieAfterMs))) {
+    const spec = dags.get(ti.dagId)?.tasks.get(ti.taskId);
+    const policy = retryPolicyOf(spec);
+    const error = `the try was lost: ${ti.workerName ?? "its worker"} sent no heartbeat for ${formatDuration(thresholds.zombieAfterMs)} (worker died or was cut off)`;
+    const result = await finishTry(db, ti, { result: "failed", error, policy }, now);
+    if (result.accepted) {
+      failed++;
+      logger.warn({ ti: { dagId: ti.dagId, runId: ti.runId, taskId: ti.taskId, tryNumber: ti.tryNumber }, next: result.state }, "zombie try failed");
+    }
+  }
+  return failed;
+}
+
+export async function recoverStaleQueued(
+  db: UpdraftDb,
+  dags: ReadonlyMap<string, CachedDag>,
+  executor: Executor,
+  thresholds: LostTryThresholds,
+  now: Date,
+  logger: Logger,
+): Promise<number> {
+  const cutoff = new Date(now.getTime() - thresholds.queuedCheckAfterMs);
+  const rows = await db
+    .select({ ...queuedRowColumns, queuedAt: taskInstances.queuedAt })
+    .from(taskInstances)
+    .innerJoin(dagRuns, and(eq(dagRuns.dagId, taskInstances.dagId), eq(dagRuns.runId, taskInstances.runId)))
+    .where(and(eq(taskInstances.state, "queued"), or(isNull(taskInstances.queuedAt), lt(taskInstances.queuedAt, cutoff))))
+    .limit(5_000);
+  const stale = rows.filter((r) => dags.has(r.dagId) && isStaleQueued(r, now, thresholds.queuedCheckAfterMs));
+  if (stale.length === 0) return 0;
+  if (executor.reconcile) {
+    const sent = await executor.reconcile(stale.map((r) => toQueuedTaskInstance(r, dags.get(r.dagId)!)));
+    if (sent > 0) logger.warn({ sent }, "re-enqueued queued tries whose job the broker had lost");
+    return sent;
+  }
+  // An in-process executor starts a claimed try within moments; one still queued after the
+  // threshold was claimed by a scheduler that is gone. Record it as a failed try so retries apply.
+  let recovered = 0;
+  for (const r of stale) {
+    const key = { dagId: r.dagId, runId: r.runId, taskId: r.taskId, tryNumber: r.tryNumber };
+    try {
+      if (!(await markTryRunning(db, key, { hostname: "scheduler", workerName: null, pid: process.pid }, now))) continue;
+      const spec = dags.get(r.dagId)!.tasks.get(r.taskId);
+      // Retry at once: the try never started, so its delay would only add waiting.
+      const policy = { ...retryPolicyOf(spec), retryDelayMs: 0 };
+      await finishTry(db, key, { result: "failed", error: `the try was claimed by a scheduler that stopped before starting it`, policy }, now);
+      recovered++;
+    } catch (error) {
+      logger.warn({ err: errorMessage(error) }, "recovering a queued try failed");
+    }
+  }
+  return recovered;
+}

@@ -1,0 +1,2 @@
+export { UpdraftWorker } from "./worker.ts";
+export type { WorkerOptions } from "./worker.ts";
