@@ -91,3 +91,21 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/** Starts a real `updraft worker` process; stop it by pid with the returned function. */
+export function startWorker(name: string, env: Record<string, string>): { pid: number; stop: () => Promise<void> } {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("UPDRAFT_") && k !== "DATABASE_URL"));
+  const child = spawn(process.execPath, [...updraftNodeArgs(), CLI_MAIN, "worker", "--name", name, "--concurrency", "2"], {
+    cwd: tmpdir(),
+    env: { ...base, UPDRAFT_LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    pid: child.pid!,
+    stop: async () => {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
