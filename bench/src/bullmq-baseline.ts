@@ -19,13 +19,16 @@ export async function bullmqBaseline(redisUrl: string, jobs: number, concurrency
   let done = 0;
   let allDone: () => void = () => {};
   const finished = new Promise<void>((resolve) => (allDone = resolve));
+  // BullMQ does not close connections it was given; these are closed at the end.
+  const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const eventsConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const worker = new Worker(
     "noop",
     async () => {
       if (++done === jobs) allDone();
       return null;
     },
-    { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }), prefix, concurrency },
+    { connection: workerConnection, prefix, concurrency },
   );
   const started = performance.now();
   for (let i = 0; i < jobs; i += 1_000) {
@@ -34,7 +37,7 @@ export async function bullmqBaseline(redisUrl: string, jobs: number, concurrency
   await finished;
   const seconds = (performance.now() - started) / 1000;
 
-  const events = new QueueEvents("noop", { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }), prefix });
+  const events = new QueueEvents("noop", { connection: eventsConnection, prefix });
   await events.waitUntilReady();
   const trips: number[] = [];
   for (let i = 0; i < roundTrips; i++) {
@@ -48,6 +51,6 @@ export async function bullmqBaseline(redisUrl: string, jobs: number, concurrency
   await events.close();
   await queue.obliterate({ force: true });
   await queue.close();
-  connection.disconnect();
+  for (const c of [connection, workerConnection, eventsConnection]) c.disconnect();
   return { jobs, seconds, perSecond: jobs / seconds, roundTripMedianMs: rt.median, roundTripP99Ms: rt.p99 };
 }
