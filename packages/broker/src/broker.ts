@@ -58,7 +58,11 @@ export class Broker {
    */
   async enqueue(batch: readonly QueuedTaskInstance[]): Promise<void> {
     const byQueue = new Map<string, QueuedTaskInstance[]>();
-    for (const ti of batch) byQueue.set(ti.queue, [...(byQueue.get(ti.queue) ?? []), ti]);
+    for (const ti of batch) {
+      const list = byQueue.get(ti.queue);
+      if (list) list.push(ti);
+      else byQueue.set(ti.queue, [ti]);
+    }
     await Promise.all(
       [...byQueue].map(([name, tis]) =>
         this.queue(name).addBulk(

@@ -8,7 +8,7 @@ import { SCHEDULER_CHANNEL, schedulerJobs, type UpdraftDatabase } from "@updraft
 import { eq } from "drizzle-orm";
 import { processDagsFolder, type DagProcessingOptions } from "./dag-processor.ts";
 import { claimTaskInstances } from "./store/claim-store.ts";
-import { DagCache } from "./store/dag-cache.ts";
+import { DagCache, type CachedDag } from "./store/dag-cache.ts";
 import { failZombies, recoverStaleQueued, type LostTryThresholds } from "./store/lost-tries-store.ts";
 import { progressRunningRuns } from "./store/progress-store.ts";
 import { createDueScheduledRuns, startQueuedRuns } from "./store/run-store.ts";
@@ -135,16 +135,15 @@ export class Scheduler {
     if (claim.queued.length > 0) executor.execute(claim.queued);
     // Another scheduler is claiming right now; look again shortly rather than spin.
     if (!claim.ran) setTimeout(() => this.nudge(), 50).unref();
-    await this.housekeeping(now);
+    await this.housekeeping(dags, now);
   }
 
   // The slow periodic part of a pass: heartbeat, lost tries, DAG parsing.
-  private async housekeeping(now: Date): Promise<void> {
+  private async housekeeping(dags: ReadonlyMap<string, CachedDag>, now: Date): Promise<void> {
     if (now.getTime() - this.lastHeartbeat >= this.options.heartbeatMs && this.jobId !== null) {
       this.lastHeartbeat = now.getTime();
       const { db } = this.options.database;
       await db.update(schedulerJobs).set({ latestHeartbeat: now }).where(eq(schedulerJobs.id, this.jobId));
-      const dags = await this.cache.refresh(db);
       const zombies = await failZombies(db, dags, this.options.lostTries, now, this.options.logger);
       const requeued = await recoverStaleQueued(db, dags, this.options.executor, this.options.lostTries, now, this.options.logger);
       if (zombies + requeued > 0) this.nudge();

@@ -1,7 +1,7 @@
 // Picks how commands reach Updraft: a running standalone's API if one holds the embedded
 // database, otherwise the database itself.
 import type { FrozenConfig } from "@updraft/config";
-import { assertMigrated, migrate, openDatabase } from "@updraft/db";
+import { openCliDatabase } from "../cli-context.ts";
 import { ApiControl } from "./api-control.ts";
 import type { Control } from "./control.ts";
 import { DatabaseControl } from "./database-control.ts";
@@ -15,15 +15,8 @@ export async function openControl(config: FrozenConfig): Promise<Control> {
     const link = readLiveStandalone(config.home);
     if (link) return new ApiControl(link);
   }
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home });
-  try {
-    // The embedded database migrates itself so a newcomer needs no setup; Postgres is migrated on purpose.
-    if (database.driver === "pglite") await migrate(database);
-    else await assertMigrated(database);
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
+  // Embedded: migrated on open so a newcomer needs no setup; Postgres is migrated on purpose.
+  const database = await openCliDatabase();
   return new DatabaseControl(database, config);
 }
 

@@ -58,10 +58,12 @@ async function applyTransitions(
   changes: ReadonlyArray<ProgressTransition & { dagId: string; runId: string; from: TaskInstanceSnapshot["state"] }>,
   now: Date,
 ): Promise<void> {
-  const groups = new Map<string, typeof changes>();
+  const groups = new Map<string, Array<(typeof changes)[number]>>();
   for (const c of changes) {
     const key = `${c.to}|${c.from ?? ""}`;
-    groups.set(key, [...(groups.get(key) ?? []), c]);
+    const group = groups.get(key);
+    if (group) group.push(c);
+    else groups.set(key, [c]);
   }
   for (const group of groups.values()) {
     const { to, from } = group[0]!;
