@@ -2,4 +2,4 @@ export { discoverDagFiles } from "./discover.ts";
 export { importDagFile } from "./import-dag-file.ts";
 export { loadDagsFolder } from "./load-dags-folder.ts";
 export type { DagBagResult, ImportError, LoadedDag, LoadOptions } from "./load-dags-folder.ts";
-export { updraftNodeArgs, siblingModule } from "./node-args.ts";
+export { ensureTypeScriptLoader, runsFromSource, siblingModule, updraftNodeArgs } from "./node-args.ts";
