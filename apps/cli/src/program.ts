@@ -1,4 +1,6 @@
 // The `updraft` command line: one commander program; each command group lives in commands/.
+// Command modules import only commander and types at the top; their actions import the rest
+// (database, Fastify, BullMQ, PGlite...) when they run. Keep it that way: `--help` must stay fast.
 import { Command } from "commander";
 import { registerDagCommands } from "./commands/dags.ts";
 import { registerDbCommands } from "./commands/db.ts";

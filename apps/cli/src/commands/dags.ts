@@ -1,11 +1,15 @@
 // `updraft dags ...`: list DAGs and import errors, trigger, pause, backfill, and test a DAG in
 // this process with the sequential executor.
 import type { Command } from "commander";
-import { UpdraftError, type JsonValue } from "@updraft/core";
-import { cliConfig } from "../cli-context.ts";
-import { withControl, type Control, type DagRunSummary } from "../control/index.ts";
+import type { JsonValue } from "@updraft/core";
+import type { Control, DagRunSummary } from "../control/index.ts";
 import { parseJsonObject, printJson, printTable } from "../output.ts";
-import { importDag, runDagInProcess } from "../run-in-process.ts";
+
+// The control layer (database, scheduler's DAG processing, REST client) loads when a command runs.
+async function withControl<T>(work: (control: Control) => Promise<T>): Promise<T> {
+  const [{ cliConfig }, control] = await Promise.all([import("../cli-context.ts"), import("../control/index.ts")]);
+  return control.withControl(cliConfig(), work);
+}
 
 export function registerDagCommands(program: Command): void {
   const dags = program.command("dags").description("List, trigger, pause, backfill and test DAGs");
@@ -15,7 +19,7 @@ export function registerDagCommands(program: Command): void {
     .description("Parse the DAGs folder and list its DAGs")
     .option("--json", "print the same objects as GET /api/v1/dags")
     .action(async (options: { json?: boolean }) => {
-      const { list, errors } = await withControl(cliConfig(), async (c) => ({ list: await c.listDags(), errors: (await c.listImportErrors()).length }));
+      const { list, errors } = await withControl(async (c) => ({ list: await c.listDags(), errors: (await c.listImportErrors()).length }));
       if (options.json) return printJson({ dags: list, total_entries: list.length });
       printTable(
         ["dag_id", "fileloc", "is_paused", "schedule", "tags"],
@@ -29,7 +33,7 @@ export function registerDagCommands(program: Command): void {
     .description("Parse the DAGs folder and list the files that failed to load")
     .option("--json", "print the same objects as GET /api/v1/importErrors")
     .action(async (options: { json?: boolean }) => {
-      const list = await withControl(cliConfig(), (c) => c.listImportErrors());
+      const list = await withControl((c) => c.listImportErrors());
       if (options.json) return printJson({ import_errors: list, total_entries: list.length });
       if (list.length === 0) return console.log("No import errors.");
       for (const e of list) console.log(`${e.filename} (${e.timestamp})\n  ${e.stack_trace.split("\n").join("\n  ")}\n`);
@@ -44,7 +48,7 @@ export function registerDagCommands(program: Command): void {
     .option("--wait", "wait for the run to finish; exit 0 on success, 1 on failure")
     .action(async (dagId: string, options: { conf?: string; runId?: string; wait?: boolean }) => {
       const conf = parseJsonObject(options.conf, "--conf") as Record<string, JsonValue>;
-      await withControl(cliConfig(), async (control) => {
+      await withControl(async (control) => {
         const run = await control.trigger(dagId, { conf, runId: options.runId });
         console.log(`Triggered ${run.dag_id} run ${run.dag_run_id} (${run.state}) via ${control.target}.`);
         if (!options.wait) return;
@@ -60,7 +64,7 @@ export function registerDagCommands(program: Command): void {
       .description(paused ? "Pause a DAG: no new task instances start" : "Unpause a DAG")
       .argument("<dag_id>", "the DAG")
       .action(async (dagId: string) => {
-        const dag = await withControl(cliConfig(), (c) => c.setPaused(dagId, paused));
+        const dag = await withControl((c) => c.setPaused(dagId, paused));
         console.log(`DAG ${dag.dag_id} is ${dag.is_paused ? "paused" : "unpaused"}.`);
       });
   }
@@ -72,9 +76,9 @@ export function registerDagCommands(program: Command): void {
     .requiredOption("--start <date>", "first logical date (ISO 8601, e.g. 2026-01-01)")
     .requiredOption("--end <date>", "last logical date (ISO 8601)")
     .action(async (dagId: string, options: { start: string; end: string }) => {
-      const start = parseDate(options.start, "--start");
-      const end = parseDate(options.end, "--end");
-      const runs = await withControl(cliConfig(), (c) => c.backfill(dagId, start, end));
+      const start = await parseDate(options.start, "--start");
+      const end = await parseDate(options.end, "--end");
+      const runs = await withControl((c) => c.backfill(dagId, start, end));
       console.log(`Created ${runs.length} backfill run(s) of ${dagId}${runs.length > 0 ? `: ${runs[0]!.logical_date} .. ${runs.at(-1)!.logical_date}` : " (they exist already or no interval falls in the range)"}.`);
     });
 
@@ -85,6 +89,7 @@ export function registerDagCommands(program: Command): void {
     .option("--conf <json>", "run configuration as a JSON object (overrides the DAG's params)")
     .action(async (dagId: string, options: { conf?: string }) => {
       const conf = parseJsonObject(options.conf, "--conf") as Record<string, JsonValue>;
+      const { importDag, runDagInProcess } = await import("../run-in-process.ts");
       const dag = await importDag(dagId);
       const state = await runDagInProcess(dag, conf);
       process.exitCode = state === "success" ? 0 : 1;
@@ -99,7 +104,8 @@ async function waitForRun(control: Control, run: DagRunSummary): Promise<DagRunS
   }
 }
 
-function parseDate(text: string, option: string): Date {
+async function parseDate(text: string, option: string): Promise<Date> {
+  const { UpdraftError } = await import("@updraft/core");
   const date = new Date(/T/.test(text) && !/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? `${text}Z` : text);
   if (Number.isNaN(date.getTime())) throw new UpdraftError("UPDRAFT_INVALID_INPUT", `${option} "${text}" is not a date; use ISO 8601 such as 2026-01-01`);
   return date;

@@ -1,16 +1,18 @@
 // `updraft scheduler`: the scheduler service with the executor UPDRAFT_EXECUTOR names. Several may
 // run against one Postgres database (scheduler HA).
 import type { Command } from "commander";
-import { assertMigrated, openDatabase } from "@updraft/db";
-import { cliConfig } from "../cli-context.ts";
-import { createLogger } from "../logger.ts";
-import { startSchedulerService, untilSignal } from "../services.ts";
 
 export function registerSchedulerCommand(program: Command): void {
   program
     .command("scheduler")
     .description("Run the scheduler: create runs, apply trigger rules and limits, hand ready tasks to the executor")
     .action(async () => {
+      const [{ assertMigrated, openDatabase }, { cliConfig }, { createLogger }, { startSchedulerService, untilSignal }] = await Promise.all([
+        import("@updraft/db"),
+        import("../cli-context.ts"),
+        import("../logger.ts"),
+        import("../services.ts"),
+      ]);
       const config = cliConfig();
       const logger = createLogger(config, "scheduler");
       const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home });

@@ -2,9 +2,7 @@
 // recording nothing, to try it out (Airflow's `tasks test`).
 import type { Command } from "commander";
 import type { JsonValue } from "@updraft/core";
-import { runTry } from "@updraft/executor";
 import { parseJsonObject } from "../output.ts";
-import { importDag, printLogLine, printOutcome } from "../run-in-process.ts";
 
 export function registerTaskCommands(program: Command): void {
   const tasks = program.command("tasks").description("Work with single tasks");
@@ -19,6 +17,7 @@ export function registerTaskCommands(program: Command): void {
     .action(async (dagId: string, taskId: string, options: { conf?: string; inputs?: string }) => {
       const conf = parseJsonObject(options.conf, "--conf") as Record<string, JsonValue>;
       const inputs = parseJsonObject(options.inputs, "--inputs");
+      const [{ runTry }, { importDag, printLogLine, printOutcome }] = await Promise.all([import("@updraft/executor"), import("../run-in-process.ts")]);
       const dag = await importDag(dagId);
       const spec = dag.task(taskId).spec;
       const missing = Object.keys(spec.inputs).filter((name) => !(name in inputs));

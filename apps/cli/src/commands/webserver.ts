@@ -1,20 +1,19 @@
 // `updraft webserver`: serves the dashboard and REST API (plus bull-board at /queues with the
 // distributed executor) until SIGINT/SIGTERM,
 // then stops accepting requests, lets running ones finish and closes the database.
-import { buildApiServer } from "@updraft/api";
-import { Broker } from "@updraft/broker";
 import type { Command } from "commander";
-import { cliConfig, openCliDatabase } from "../cli-context.ts";
 
 export function registerWebserverCommand(program: Command): void {
   program
     .command("webserver")
     .description("Run the dashboard and REST API (UPDRAFT_WEB_HOST:UPDRAFT_WEB_PORT)")
     .action(async () => {
+      const [{ buildApiServer }, { cliConfig, openCliDatabase }] = await Promise.all([import("@updraft/api"), import("../cli-context.ts")]);
       const config = cliConfig();
       const database = await openCliDatabase();
       // With the distributed executor the webserver also shows the broker: bull-board and queue lengths.
-      const broker = config.executor === "distributed" ? new Broker({ redisUrl: config.redisUrl, prefix: config.brokerPrefix }) : undefined;
+      const { Broker } = config.executor === "distributed" ? await import("@updraft/broker") : { Broker: undefined };
+      const broker = Broker ? new Broker({ redisUrl: config.redisUrl, prefix: config.brokerPrefix }) : undefined;
       const server = await buildApiServer({ database, config, broker, logger: { level: config.logLevel } });
       let stopping: Promise<void> | undefined;
       const stop = (signal: NodeJS.Signals) =>

@@ -2,13 +2,6 @@
 // process pool and writes results to Postgres. Start as many as you like, on any machines.
 import { hostname } from "node:os";
 import { Option, type Command } from "commander";
-import { Broker } from "@updraft/broker";
-import { UpdraftError } from "@updraft/core";
-import { assertMigrated, openDatabase } from "@updraft/db";
-import { UpdraftWorker } from "@updraft/worker";
-import { cliConfig } from "../cli-context.ts";
-import { createLogger } from "../logger.ts";
-import { untilSignal } from "../services.ts";
 
 interface WorkerCommandOptions {
   queues: string;
@@ -24,6 +17,15 @@ export function registerWorkerCommand(program: Command): void {
     .addOption(new Option("--concurrency <n>", "task instances run at once (default UPDRAFT_WORKER_CONCURRENCY)"))
     .option("--name <name>", "worker name shown in the dashboard (default worker@<hostname>:<pid>)")
     .action(async (options: WorkerCommandOptions) => {
+      const [{ Broker }, { UpdraftError }, { assertMigrated, openDatabase }, { UpdraftWorker }, { cliConfig }, { createLogger }, { untilSignal }] = await Promise.all([
+        import("@updraft/broker"),
+        import("@updraft/core"),
+        import("@updraft/db"),
+        import("@updraft/worker"),
+        import("../cli-context.ts"),
+        import("../logger.ts"),
+        import("../services.ts"),
+      ]);
       const config = cliConfig();
       if (!config.databaseUrl) {
         throw new UpdraftError("UPDRAFT_CONFIG_INVALID", "a worker needs DATABASE_URL (Postgres, the result backend shared with the scheduler)");
