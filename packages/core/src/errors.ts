@@ -31,6 +31,10 @@ export const ERROR_REGISTRY = {
     httpStatus: 503,
     hint: "Another Updraft process holds the embedded database; stop it, or set DATABASE_URL to use Postgres.",
   },
+  UPDRAFT_WEB_PORT_IN_USE: {
+    httpStatus: 500,
+    hint: "Stop the program that uses it, or set UPDRAFT_WEB_PORT (and UPDRAFT_WEB_HOST) to a free address, e.g. UPDRAFT_WEB_PORT=8081.",
+  },
   UPDRAFT_DB_NOT_MIGRATED: { httpStatus: 503, hint: "Run `updraft db migrate`." },
   UPDRAFT_DB_UNAVAILABLE: { httpStatus: 503, hint: "Check that the database in DATABASE_URL is running and reachable." },
   UPDRAFT_USER_EXISTS: { httpStatus: 409, hint: "Pick another username." },

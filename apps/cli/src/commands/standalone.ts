@@ -1,53 +1,93 @@
 // `updraft standalone` (`pnpm start`): everything on one machine with no services — the embedded
 // database, the scheduler with the local executor and the webserver in one process, plus the
 // `admin` user. The CLI in another terminal reaches it through the link file it writes.
-import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
+//
+// Start-up says what it does, step by step, and is all or nothing: if a step fails (port taken,
+// database locked, bad configuration, migrations), everything started so far is stopped (task
+// processes, scheduler, webserver, database lock) and the command fails with one line.
 import type { Command } from "commander";
-import { buildApiServer } from "@updraft/api";
-import { UpdraftError } from "@updraft/core";
-import { ensureDefaultPool, migrate, openDatabase } from "@updraft/db";
-import { ensureAdminUser } from "../admin-user.ts";
-import { cliConfig } from "../cli-context.ts";
-import { readLiveStandalone, removeStandaloneLink, writeStandaloneLink } from "../control/index.ts";
-import { createLogger } from "../logger.ts";
-import { startSchedulerService, untilSignal } from "../services.ts";
+import type { ensureAdminUser } from "../admin-user.ts";
 
 export function registerStandaloneCommand(program: Command): void {
   program
     .command("standalone")
     .description("Run Updraft on this machine with no services: embedded database, scheduler, local executor and webserver")
     .action(async () => {
-      const config = cliConfig();
-      const logger = createLogger(config, "standalone");
-      mkdirSync(config.home, { recursive: true });
-      const other = readLiveStandalone(config.home);
-      if (other) {
-        throw new UpdraftError("UPDRAFT_DB_LOCKED", `a standalone (pid ${other.pid}) already runs on ${config.home} at ${other.url}`);
-      }
-      const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home });
-      try {
-        await migrate(database);
-        await ensureDefaultPool(database.db);
-        const admin = await ensureAdminUser(database.db, config);
-        const service = await startSchedulerService(database, config, logger);
-        const token = randomBytes(32).toString("base64url");
-        const server = await buildApiServer({ database, config, localAdminToken: token, logger: { level: "warn" } });
-        const address = await server.listen({ host: config.web.host, port: config.web.port });
-        const url = address.replace("[::1]", "localhost");
-        writeStandaloneLink(config.home, { url, pid: process.pid, token });
-        printBanner(url, admin, database.driver === "pglite" ? `embedded database in ${config.home}` : "Postgres (DATABASE_URL)");
-
-        const signal = await untilSignal();
-        logger.info({ signal }, "stopping");
-        removeStandaloneLink(config.home);
-        await server.close();
-        await service.stop();
-      } finally {
-        removeStandaloneLink(config.home);
-        await database.close();
-      }
+      await runStandalone();
     });
+}
+
+/** Prints one start-up step and how long the process has been starting, e.g. `[1.2s] migrating the database`. */
+function step(what: string): void {
+  process.stdout.write(`  [${(performance.now() / 1000).toFixed(1)}s] ${what}\n`);
+}
+
+async function runStandalone(): Promise<void> {
+  step("loading Updraft");
+  const [{ randomBytes }, { mkdirSync }, { buildApiServer }, { UpdraftError }, { ensureDefaultPool, migrate, openDatabase }, admin, context, control, { createLogger }, services] =
+    await Promise.all([
+      import("node:crypto"),
+      import("node:fs"),
+      import("@updraft/api"),
+      import("@updraft/core"),
+      import("@updraft/db"),
+      import("../admin-user.ts"),
+      import("../cli-context.ts"),
+      import("../control/index.ts"),
+      import("../logger.ts"),
+      import("../services.ts"),
+    ]);
+  const config = context.cliConfig();
+  const logger = createLogger(config, "standalone");
+  mkdirSync(config.home, { recursive: true });
+  const other = control.readLiveStandalone(config.home);
+  if (other) {
+    throw new UpdraftError("UPDRAFT_DB_LOCKED", `a standalone (pid ${other.pid}) already runs on ${config.home} at ${other.url}`);
+  }
+
+  // What to undo, newest first, when start-up fails or the process is asked to stop.
+  const undo: Array<() => Promise<unknown>> = [];
+  const stopAll = async () => {
+    for (const action of undo.splice(0).reverse()) await action().catch((error: unknown) => logger.warn({ err: String(error) }, "stopping: a step failed"));
+  };
+  try {
+    step(config.databaseUrl ? "connecting to Postgres (DATABASE_URL)" : `opening the embedded database in ${config.home}`);
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home });
+    undo.push(() => database.close());
+    step("migrating the database");
+    await migrate(database);
+    await ensureDefaultPool(database.db);
+    const adminUser = await admin.ensureAdminUser(database.db, config);
+
+    step(`starting the webserver on ${config.web.host}:${config.web.port}`);
+    const token = randomBytes(32).toString("base64url");
+    const server = await buildApiServer({ database, config, localAdminToken: token, logger: { level: "warn" } });
+    undo.push(() => server.close());
+    let address: string;
+    try {
+      address = await server.listen({ host: config.web.host, port: config.web.port });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+        throw new UpdraftError("UPDRAFT_WEB_PORT_IN_USE", `port ${config.web.port} on ${config.web.host} is in use`, { cause: error });
+      }
+      throw error;
+    }
+    const url = address.replace("[::1]", "localhost");
+
+    step(`starting the scheduler and ${config.executor} executor; parsing the DAGs folder ${config.dagsFolder}`);
+    const service = await services.startSchedulerService(database, config, logger);
+    undo.push(() => service.stop());
+    control.writeStandaloneLink(config.home, { url, pid: process.pid, token });
+    undo.push(async () => control.removeStandaloneLink(config.home));
+    printBanner(url, adminUser, database.driver === "pglite" ? `embedded database in ${config.home}` : "Postgres (DATABASE_URL)");
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+
+  const signal = await services.untilSignal();
+  logger.info({ signal }, "stopping");
+  await stopAll();
 }
 
 function printBanner(url: string, admin: Awaited<ReturnType<typeof ensureAdminUser>>, storage: string): void {
@@ -56,7 +96,7 @@ function printBanner(url: string, admin: Awaited<ReturnType<typeof ensureAdminUs
     : `${admin.username} (password set earlier; UPDRAFT_ADMIN_PASSWORD or ${admin.passwordFile ?? "the file in UPDRAFT_HOME"})`;
   const lines = [
     "",
-    "  Updraft standalone is running",
+    `  Updraft standalone is running (started in ${(performance.now() / 1000).toFixed(1)}s)`,
     `  Dashboard and API:  ${url}`,
     `  Login:              ${login}`,
     ...(admin.passwordFile ? [`  Password kept in:   ${admin.passwordFile}`] : []),
