@@ -1,6 +1,7 @@
 // Runs the real `updraft` CLI as a child process with its own environment: a temp UPDRAFT_HOME
 // and a cwd without a .env, so tests never see the developer's settings or each other's data.
 import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,4 +39,51 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Cli
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** The `updraft` bin as users run it (`pnpm start`, the Docker image): the compiled CLI in dist/. */
+export const BIN = fileURLToPath(new URL("../bin/updraft.js", import.meta.url));
+
+/**
+ * Every process descended from `pid` seen while it runs: polls /proc (Linux) every 20 ms until
+ * the process exits. Processes that start and end between two polls can be missed.
+ */
+export function watchDescendants(pid: number): { seen: Set<number>; stop: () => void } {
+  const seen = new Set<number>();
+  const poll = () => {
+    const parents = new Map<number, number>();
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after ")".
+        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+        parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+      } catch {
+        // The process ended while we looked.
+      }
+    }
+    const tree = new Set([pid, ...seen]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [child, parent] of parents) {
+        if (tree.has(parent) && !tree.has(child)) {
+          tree.add(child);
+          seen.add(child);
+          grew = true;
+        }
+      }
+    }
+  };
+  const timer = setInterval(poll, 20);
+  poll();
+  return { seen, stop: () => clearInterval(timer) };
+}
+
+/** True if a process with this pid exists and is not a zombie. */
+export function isAlive(pid: number): boolean {
+  try {
+    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
 }

@@ -6,6 +6,7 @@
 // database locked, bad configuration, migrations), everything started so far is stopped (task
 // processes, scheduler, webserver, database lock) and the command fails with one line.
 import type { Command } from "commander";
+import type { UpdraftError as UpdraftErrorType } from "@updraft/core";
 import type { ensureAdminUser } from "../admin-user.ts";
 
 export function registerStandaloneCommand(program: Command): void {
@@ -45,6 +46,9 @@ async function runStandalone(): Promise<void> {
     throw new UpdraftError("UPDRAFT_DB_LOCKED", `a standalone (pid ${other.pid}) already runs on ${config.home} at ${other.url}`);
   }
 
+  // Fail at once, not after opening the database, when the web port is taken (checked again at listen).
+  await assertPortFree(config.web.host, config.web.port, UpdraftError);
+
   // What to undo, newest first, when start-up fails or the process is asked to stop.
   const undo: Array<() => Promise<unknown>> = [];
   const stopAll = async () => {
@@ -67,10 +71,7 @@ async function runStandalone(): Promise<void> {
     try {
       address = await server.listen({ host: config.web.host, port: config.web.port });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
-        throw new UpdraftError("UPDRAFT_WEB_PORT_IN_USE", `port ${config.web.port} on ${config.web.host} is in use`, { cause: error });
-      }
-      throw error;
+      throw portError(error, config.web.host, config.web.port, UpdraftError);
     }
     const url = address.replace("[::1]", "localhost");
 
@@ -88,6 +89,31 @@ async function runStandalone(): Promise<void> {
   const signal = await services.untilSignal();
   logger.info({ signal }, "stopping");
   await stopAll();
+}
+
+type UpdraftErrorClass = typeof UpdraftErrorType;
+
+/** EADDRINUSE as UPDRAFT_WEB_PORT_IN_USE, which names the variable to set; other errors as they are. */
+function portError(error: unknown, host: string, port: number, UpdraftError: UpdraftErrorClass): unknown {
+  if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") return error;
+  return new UpdraftError("UPDRAFT_WEB_PORT_IN_USE", `port ${port} on ${host} is in use`, { cause: error });
+}
+
+/** Listens on host:port and closes again; throws UPDRAFT_WEB_PORT_IN_USE if the port is taken. Port 0 always passes. */
+async function assertPortFree(host: string, port: number, UpdraftError: UpdraftErrorClass): Promise<void> {
+  if (port === 0) return;
+  const { createServer } = await import("node:net");
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once("error", reject);
+      probe.listen({ host, port, exclusive: true }, resolve);
+    });
+  } catch (error) {
+    throw portError(error, host, port, UpdraftError);
+  } finally {
+    await new Promise((resolve) => probe.close(resolve));
+  }
 }
 
 function printBanner(url: string, admin: Awaited<ReturnType<typeof ensureAdminUser>>, storage: string): void {

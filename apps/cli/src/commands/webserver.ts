@@ -26,8 +26,12 @@ export function registerWebserverCommand(program: Command): void {
       try {
         await server.listen({ host: config.web.host, port: config.web.port });
       } catch (error) {
+        await server.close();
+        await broker?.close();
         await database.close();
-        throw error;
+        if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+        const { UpdraftError } = await import("@updraft/core");
+        throw new UpdraftError("UPDRAFT_WEB_PORT_IN_USE", `port ${config.web.port} on ${config.web.host} is in use`, { cause: error });
       }
       const address = server.server.address();
       const port = typeof address === "object" && address !== null ? address.port : config.web.port;
