@@ -3,7 +3,7 @@
 import type { FrozenConfig } from "@updraft/config";
 import { Broker, DistributedExecutor } from "@updraft/broker";
 import { UpdraftError, type Executor, type Logger } from "@updraft/core";
-import type { UpdraftDatabase } from "@updraft/db";
+import type { RunKey, UpdraftDatabase } from "@updraft/db";
 import { LocalExecutor } from "@updraft/executor";
 import { Scheduler } from "@updraft/scheduler";
 
@@ -20,7 +20,7 @@ export async function startSchedulerService(database: UpdraftDatabase, config: F
   // The sequential executor is the local one with a single slot: one task at a time, in priority order.
   const parallelism = config.executor === "sequential" ? 1 : config.parallelism;
   // The executor nudges the scheduler when a try ends; the closure runs only after both exist.
-  const executor = createExecutor(database, config, logger, parallelism, () => scheduler.nudge());
+  const executor = createExecutor(database, config, logger, parallelism, (runs) => scheduler.nudge(runs));
   const scheduler: Scheduler = new Scheduler({
     database,
     executor,
@@ -46,7 +46,7 @@ export async function startSchedulerService(database: UpdraftDatabase, config: F
   };
 }
 
-function createExecutor(database: UpdraftDatabase, config: FrozenConfig, logger: Logger, slots: number, onTryFinished: () => void): Executor {
+function createExecutor(database: UpdraftDatabase, config: FrozenConfig, logger: Logger, slots: number, onTryFinished: (runs?: readonly RunKey[]) => void): Executor {
   switch (config.executor) {
     case "local":
     case "sequential":

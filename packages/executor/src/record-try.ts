@@ -1,11 +1,12 @@
 // Runs one claimed try in a pooled task process and records it: running (with the process's pid),
 // log lines, then the outcome with its result — the same for the local executor and for workers.
-// Writing the outcome is retried until the database takes it, so a result is not lost while
-// Postgres is briefly away; the write is fenced, so a try declared lost meanwhile stays lost.
+// Every write goes through the OutcomeBuffer (batched, one transaction per flush, retried while
+// the database is away, fenced so a try declared lost meanwhile stays lost); the returned promise
+// settles only once the outcome is committed.
 import { join } from "node:path";
 import { errorMessage, type JsonValue, type Logger, type QueuedTaskInstance } from "@updraft/core";
-import { finishTry, markTryRunning, readResults, type FinishedTry, type TryEnd, type TryKey, type UpdraftDb } from "@updraft/db";
-import { LogBuffer } from "./log-buffer.ts";
+import { readResults, type FinishedTry, type LogRecord, type TryEnd, type TryKey, type UpdraftDb } from "@updraft/db";
+import type { OutcomeBuffer } from "./outcome-buffer.ts";
 import type { TaskProcessPool } from "./local/process-pool.ts";
 import type { TryOutcome } from "./task-outcome.ts";
 
@@ -19,17 +20,29 @@ export interface RecordTryContext {
   hostname: string;
   workerName: string;
   logger: Logger;
-  /** Give up writing the outcome after this long (default: keep trying for 10 minutes). */
-  persistForMs?: number;
+  /** Where running-marks, log lines and outcomes are written (batched). */
+  outcomes: OutcomeBuffer;
 }
+
+/** Log lines of a running try are handed to the buffer at most this often. */
+const LOG_HANDOFF_MS = 200;
 
 export type RecordedTry = { outcome: TryOutcome; finished: FinishedTry } | { outcome: "refused" };
 
 export async function runAndRecordTry(ti: QueuedTaskInstance, ctx: RecordTryContext): Promise<RecordedTry> {
-  const { db, logger } = ctx;
+  const { db, logger, outcomes } = ctx;
   const key = tryKeyOf(ti);
-  const logs = new LogBuffer(db, key, logger);
   const on = { hostname: ctx.hostname, workerName: ctx.workerName };
+  let lines: LogRecord[] = [];
+  let logTimer: NodeJS.Timeout | null = null;
+  const addLog = (stream: LogRecord["stream"], line: string, ts: Date) => {
+    lines.push({ ...key, stream, line, ts });
+    logTimer ??= setTimeout(() => {
+      logTimer = null;
+      outcomes.appendLogs(lines);
+      lines = [];
+    }, LOG_HANDOFF_MS);
+  };
   let outcome: TryOutcome | "refused";
   try {
     const inputs = await readInputs(db, ti);
@@ -47,31 +60,33 @@ export async function runAndRecordTry(ti: QueuedTaskInstance, ctx: RecordTryCont
         inputs,
       },
       {
-        onStart: (pid) => markTryRunning(db, key, { ...on, pid }),
-        onLog: (line) => logs.add(line.stream, line.line, line.at),
+        onStart: (pid) => outcomes.markRunning(key, { ...on, pid }),
+        onLog: (line) => addLog(line.stream, line.line, line.at),
         deadlineMs: ti.executionTimeoutMs === null ? null : ti.executionTimeoutMs + KILL_GRACE_MS,
       },
     );
   } catch (error) {
     // No task process could be had (or the database refused the start): record a failed try so
-    // retries apply; if the try never became running, markTryRunning now makes it so.
-    await markTryRunning(db, key, { ...on, pid: process.pid }).catch(() => false);
+    // retries apply; if the try never became running, the running-mark now makes it so.
+    await outcomes.markRunning(key, { ...on, pid: process.pid }).catch(() => false);
     outcome = { state: "failed", error: `could not run the try: ${errorMessage(error)}`, timedOut: false };
   }
+  if (logTimer) clearTimeout(logTimer);
   if (outcome === "refused") {
+    if (lines.length > 0) outcomes.appendLogs(lines);
     logger.warn({ ti: key }, "try was no longer queued when its process was ready; dropped");
     return { outcome };
   }
-  if (outcome.state === "failed") logs.add("log", outcome.error, new Date());
-  if (outcome.state === "skipped") logs.add("log", `skipped: ${outcome.reason}`, new Date());
-  await logs.close();
+  if (outcome.state === "failed") addLog("log", outcome.error, new Date());
+  if (outcome.state === "skipped") addLog("log", `skipped: ${outcome.reason}`, new Date());
+  if (logTimer) clearTimeout(logTimer);
   const end: TryEnd = {
     result: outcome.state,
     value: outcome.state === "success" ? outcome.result : undefined,
     error: outcome.state === "failed" ? outcome.error : null,
     policy: ti.retryPolicy,
   };
-  const finished = await persist(() => finishTry(db, key, end), ctx);
+  const finished = await outcomes.finish(key, end, lines);
   if (!finished.accepted) logger.warn({ ti: key }, "try result refused: the try is no longer the running one (declared lost or cleared)");
   return { outcome, finished };
 }
@@ -85,19 +100,4 @@ async function readInputs(db: UpdraftDb, ti: QueuedTaskInstance): Promise<Record
   if (entries.length === 0) return {};
   const results = await readResults(db, ti.dagId, ti.runId, entries.map(([, up]) => up));
   return Object.fromEntries(entries.map(([name, up]) => [name, results.get(up) as JsonValue | undefined]));
-}
-
-// Retries with capped exponential backoff: the outcome of work already done is worth waiting for.
-async function persist<T>(write: () => Promise<T>, ctx: RecordTryContext): Promise<T> {
-  const giveUpAt = Date.now() + (ctx.persistForMs ?? 600_000);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await write();
-    } catch (error) {
-      if (Date.now() > giveUpAt) throw error;
-      const delay = Math.min(10_000, 100 * 2 ** attempt);
-      ctx.logger.warn({ err: errorMessage(error), retryInMs: delay }, "recording a try's outcome failed; retrying");
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
 }

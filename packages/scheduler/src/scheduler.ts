@@ -1,16 +1,18 @@
 // The scheduler service: a thin loop around the decisions. A pass creates due runs, starts
 // queued runs, moves running runs forward and claims ready task instances for the executor.
-// Passes are event-driven — a finished task (NOTIFY from whoever recorded it) or a nudge runs the
-// next pass at once — and a slow periodic pass (the heartbeat) only reconciles.
+// Passes are event-driven: a flush of finished tries NOTIFYs the runs it touched, and the next pass
+// re-reads only those (plus runs just started and retries come due), so a pass costs O(changed
+// work). Any other wake-up (trigger, pause, clear, DAG parse) and the periodic heartbeat run a full
+// pass that reconciles every running run, so a lost event costs latency, never correctness.
 import { hostname } from "node:os";
 import { errorMessage, type Executor, type Logger } from "@updraft/core";
-import { SCHEDULER_CHANNEL, schedulerJobs, type UpdraftDatabase } from "@updraft/db";
+import { parseWakePayload, SCHEDULER_CHANNEL, schedulerJobs, type RunKey, type UpdraftDatabase } from "@updraft/db";
 import { eq } from "drizzle-orm";
 import { processDagsFolder, type DagProcessingOptions } from "./dag-processor.ts";
 import { claimTaskInstances } from "./store/claim-store.ts";
 import { DagCache, type CachedDag } from "./store/dag-cache.ts";
 import { failZombies, recoverStaleQueued, type LostTryThresholds } from "./store/lost-tries-store.ts";
-import { progressRunningRuns } from "./store/progress-store.ts";
+import { progressRunningRuns, runsWithDueRetries } from "./store/progress-store.ts";
 import { createDueScheduledRuns, startQueuedRuns } from "./store/run-store.ts";
 
 export interface SchedulerLimits {
@@ -46,6 +48,12 @@ export class Scheduler {
   private lastScheduleCheck = 0;
   private lastDagParse = 0;
   private parsing: Promise<void> | null = null;
+  /** Runs named by finish events since the last pass ("dagId\0runId" -> key). */
+  private dirty = new Map<string, RunKey>();
+  private fullRequested = true;
+  private lastFull = 0;
+  /** A run finished in the last pass: queued runs may start now. */
+  private runsFinished = false;
   /** Passes run so far (exposed for metrics and tests). */
   passes = 0;
 
@@ -57,16 +65,30 @@ export class Scheduler {
     const { db } = this.options.database;
     const [job] = await db.insert(schedulerJobs).values({ jobType: "scheduler", hostname: hostname(), pid: process.pid }).returning({ id: schedulerJobs.id });
     this.jobId = job!.id;
-    this.unlisten = await this.options.database.listen(SCHEDULER_CHANNEL, () => this.nudge());
+    this.unlisten = await this.options.database.listen(SCHEDULER_CHANNEL, (payload) => {
+      const runs = parseWakePayload(payload);
+      if (runs === null) this.requestFullPass();
+      else this.nudge(runs);
+    });
     if (this.options.dagProcessing) await this.parseDags();
     this.loop = this.run();
     this.options.logger.info({ executor: this.options.executor.name, limits: this.options.limits }, "scheduler started");
   }
 
-  /** Run a pass as soon as possible (coalesced with any pass already due). */
-  nudge(): void {
+  /**
+   * Run a pass as soon as possible (coalesced with any pass already due); `runs` are runs whose
+   * task instances changed, which that pass re-reads.
+   */
+  nudge(runs?: readonly RunKey[]): void {
+    for (const run of runs ?? []) this.dirty.set(`${run.dagId}\u0000${run.runId}`, run);
     this.pending = true;
     this.wake?.();
+  }
+
+  /** Run a full pass (every running run, fresh DAG pause states) as soon as possible. */
+  requestFullPass(): void {
+    this.fullRequested = true;
+    this.nudge();
   }
 
   async stop(): Promise<void> {
@@ -90,6 +112,7 @@ export class Scheduler {
         failures = 0;
       } catch (error) {
         failures++;
+        this.fullRequested = true; // the runs this pass had taken are looked at again
         // The database may be away; log, back off and carry on rather than crash.
         this.options.logger.error({ err: errorMessage(error), failures }, "scheduler pass failed");
         await this.sleep(Math.min(30_000, 250 * 2 ** Math.min(failures, 7)));
@@ -113,19 +136,35 @@ export class Scheduler {
     });
   }
 
-  /** One pass; public so tests can drive the scheduler step by step. */
-  async pass(): Promise<void> {
+  /** One pass; public so tests can drive the scheduler step by step (`full` forces a reconcile). */
+  async pass(options: { full?: boolean } = {}): Promise<void> {
     const { db } = this.options.database;
     const { limits, executor } = this.options;
     const now = this.now();
     this.passes++;
-    const dags = await this.cache.refresh(db);
+    const full = options.full === true || this.fullRequested || now.getTime() - this.lastFull >= this.options.heartbeatMs;
+    if (full) {
+      this.fullRequested = false;
+      this.lastFull = now.getTime();
+    }
+    const dirty = [...this.dirty.values()];
+    this.dirty.clear();
+    const dags = full ? await this.cache.refresh(db) : this.cache.all();
     if (now.getTime() - this.lastScheduleCheck >= 1_000) {
       this.lastScheduleCheck = now.getTime();
       await createDueScheduledRuns(db, dags.values(), now);
     }
-    await startQueuedRuns(db, dags, limits.maxActiveRunsPerDag, now);
-    await progressRunningRuns(db, dags, now);
+    if (full || this.runsFinished) {
+      this.runsFinished = false;
+      dirty.push(...(await startQueuedRuns(db, dags, limits.maxActiveRunsPerDag, now)));
+    }
+    let progress;
+    if (full) progress = await progressRunningRuns(db, dags, now, "all");
+    else progress = await progressRunningRuns(db, dags, now, [...dirty, ...(await runsWithDueRetries(db, now))]);
+    if (progress.finishedRuns > 0) {
+      this.runsFinished = true;
+      this.nudge();
+    }
     const claim = await claimTaskInstances(
       db,
       dags,
@@ -146,7 +185,7 @@ export class Scheduler {
       await db.update(schedulerJobs).set({ latestHeartbeat: now }).where(eq(schedulerJobs.id, this.jobId));
       const zombies = await failZombies(db, dags, this.options.lostTries, now, this.options.logger);
       const requeued = await recoverStaleQueued(db, dags, this.options.executor, this.options.lostTries, now, this.options.logger);
-      if (zombies + requeued > 0) this.nudge();
+      if (zombies + requeued > 0) this.requestFullPass();
     }
     const processing = this.options.dagProcessing;
     if (processing && !this.parsing && now.getTime() - this.lastDagParse >= processing.intervalMs) {
@@ -160,7 +199,7 @@ export class Scheduler {
     try {
       const bag = await processDagsFolder(this.options.database.db, processing);
       this.options.logger.debug({ dags: bag.dags.length, importErrors: bag.importErrors.length, ms: Math.round(bag.durationMs) }, "parsed DAGs folder");
-      this.nudge();
+      this.requestFullPass();
     } catch (error) {
       this.options.logger.error({ err: errorMessage(error) }, "parsing the DAGs folder failed");
     }

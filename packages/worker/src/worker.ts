@@ -1,6 +1,8 @@
 // `updraft worker`: a stateless, Celery-style worker. It pulls tries from its queues on Redis, runs
 // each in its pool of reusable task processes, and writes running/result/log/end to Postgres
-// itself (the result backend); the NOTIFY in that write starts downstream tasks at once. It
+// itself (the result backend) through an OutcomeBuffer: outcomes of many tries share one
+// transaction and one NOTIFY, which starts downstream tasks at once. A job is acknowledged
+// (completed in BullMQ) only after its outcome's flush committed: `process` returns only then. It
 // heartbeats its registry row and its running tries, so the scheduler can tell a dead worker's
 // tries (retried or failed) from slow ones. SIGTERM: stop taking work, finish what it holds,
 // deregister.
@@ -9,7 +11,7 @@ import { Worker as BullWorker, type Job } from "bullmq";
 import { errorMessage, type Logger } from "@updraft/core";
 import { deregisterWorker, heartbeatRunningTries, heartbeatWorker, registerWorker, type UpdraftDb } from "@updraft/db";
 import { fromJobData, TRY_JOB, type Broker, type TryJobData } from "@updraft/broker";
-import { runAndRecordTry, TaskProcessPool } from "@updraft/executor";
+import { OutcomeBuffer, runAndRecordTry, TaskProcessPool } from "@updraft/executor";
 
 export interface WorkerOptions {
   db: UpdraftDb;
@@ -24,6 +26,7 @@ export interface WorkerOptions {
 
 export class UpdraftWorker {
   private readonly pool: TaskProcessPool;
+  private readonly outcomes: OutcomeBuffer;
   private readonly consumers: BullWorker<TryJobData>[] = [];
   private heartbeat: NodeJS.Timeout | null = null;
   private active = 0;
@@ -32,6 +35,7 @@ export class UpdraftWorker {
 
   constructor(private readonly options: WorkerOptions) {
     this.pool = new TaskProcessPool({ size: options.concurrency, maxTriesPerChild: 1_000 });
+    this.outcomes = new OutcomeBuffer({ db: options.db, logger: options.logger });
   }
 
   get name(): string {
@@ -66,6 +70,7 @@ export class UpdraftWorker {
     if (this.heartbeat) clearInterval(this.heartbeat);
     await this.beat();
     await this.pool.close();
+    await this.outcomes.close();
     await deregisterWorker(db, name).catch((error: unknown) => logger.warn({ err: errorMessage(error) }, "deregistering failed"));
     logger.info({ name }, "worker stopped");
   }
@@ -82,7 +87,9 @@ export class UpdraftWorker {
         hostname: this.host,
         workerName: this.options.name,
         logger: this.options.logger,
+        outcomes: this.outcomes,
       });
+      // Resolved only after the outcome's flush committed: returning now acknowledges the job.
       if (recorded.outcome === "refused") return "refused";
       this.counters.processed++;
       if (recorded.outcome.state === "failed") this.counters.failed++;

@@ -43,6 +43,8 @@ export const taskInstances = pgTable(
     index("task_instances_state_idx").on(t.state),
     index("task_instances_state_priority_idx").on(t.state, t.priorityWeight),
     index("task_instances_dag_id_run_id_idx").on(t.dagId, t.runId),
+    // The claim reads each DAG's best scheduled task instances (LATERAL per DAG with room).
+    index("task_instances_dag_id_state_priority_idx").on(t.dagId, t.state, t.priorityWeight),
   ],
 );
 

@@ -4,7 +4,8 @@
 // scheduler can tell a crashed executor's tries from slow ones.
 import { hostname } from "node:os";
 import { errorMessage, type Executor, type Logger, type QueuedTaskInstance } from "@updraft/core";
-import { heartbeatRunningTries, type UpdraftDb } from "@updraft/db";
+import { heartbeatRunningTries, type RunKey, type UpdraftDb } from "@updraft/db";
+import { OutcomeBuffer } from "../outcome-buffer.ts";
 import { runAndRecordTry, tryKeyOf } from "../record-try.ts";
 import { TaskProcessPool } from "./process-pool.ts";
 
@@ -14,8 +15,11 @@ export interface LocalExecutorOptions {
   /** Task processes, i.e. tries running at once. */
   slots: number;
   logger: Logger;
-  /** Called when a try has ended and been recorded (the scheduler's nudge). */
-  onTryFinished?: () => void;
+  /**
+   * Called when tries have ended and been recorded, with the runs they belong to (the scheduler's
+   * nudge: it re-reads only these runs). Once per flush of the outcome buffer, not per try.
+   */
+  onTryFinished?: (runs?: readonly RunKey[]) => void;
   /** Replace a task process after this many tries. @defaultValue 1000 */
   maxTriesPerChild?: number;
   /** Name recorded as the task instance's worker. @defaultValue "local@<hostname>:<pid>" */
@@ -32,11 +36,13 @@ export class LocalExecutor implements Executor {
   private readonly host = hostname();
   private readonly workerName: string;
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly outcomes: OutcomeBuffer;
 
   constructor(private readonly options: LocalExecutorOptions) {
     this.pool = new TaskProcessPool({ size: options.slots, maxTriesPerChild: options.maxTriesPerChild ?? 1_000 });
     this.pool.warm(Math.min(options.slots, 4));
     this.workerName = options.workerName ?? `local@${this.host}:${process.pid}`;
+    this.outcomes = new OutcomeBuffer({ db: options.db, logger: options.logger, onFlushed: (runs) => options.onTryFinished?.(runs) });
     this.heartbeat = setInterval(() => {
       if (this.inFlight === 0) return;
       heartbeatRunningTries(options.db, this.workerName).catch((error: unknown) =>
@@ -60,12 +66,14 @@ export class LocalExecutor implements Executor {
         hostname: this.host,
         workerName: this.workerName,
         logger: this.options.logger,
+        outcomes: this.outcomes,
       })
         .then(() => undefined)
         .catch((error: unknown) => this.options.logger.error({ err: errorMessage(error), ti: tryKeyOf(ti) }, "recording a try failed"))
         .finally(() => {
           this.inFlight--;
           this.running.delete(work);
+          // A slot is free again: claim more (the runs themselves were named by the flush).
           this.options.onTryFinished?.();
         });
       this.running.add(work);
@@ -75,6 +83,7 @@ export class LocalExecutor implements Executor {
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
     await Promise.allSettled(this.running);
+    await this.outcomes.close();
     await this.pool.close();
   }
 }

@@ -1,7 +1,10 @@
 // Why a task instance is not running, in words — the question Airflow users ask daily. Built
-// from the same facts and limits the scheduler decides with.
+// from the same facts and limits the scheduler decides with: for a scheduled task instance, the
+// verdict of the claim's own plan (`claimVerdict`), so "ready" is said only of what the next
+// claim takes.
 import { evaluateTriggerRule, summarise, type DagRunState, type TaskInstanceState, type TriggerRule } from "@updraft/core";
-import { describeBlockReason, selectTaskInstancesToQueue, type ConcurrencySnapshot } from "./select-task-instances.ts";
+import type { ClaimVerdict } from "./claim-rooms.ts";
+import { describeBlockReason } from "./select-task-instances.ts";
 
 export interface WaitingFacts {
   dagId: string;
@@ -20,7 +23,8 @@ export interface WaitingFacts {
   /** Running runs of this DAG and its max active runs (for a queued run). */
   runningRuns: number;
   maxActiveRuns: number;
-  snapshot: ConcurrencySnapshot;
+  /** For a scheduled task instance: what the next claim does with it. */
+  claim?: ClaimVerdict;
   now: Date;
 }
 
@@ -56,12 +60,8 @@ export function explainWaiting(f: WaitingFacts): Explanation[] {
       });
       break;
     case "scheduled": {
-      const { blocked } = selectTaskInstancesToQueue([f], f.snapshot);
-      reasons.push(
-        blocked[0]
-          ? { reason: "limit", message: `ready, but ${describeBlockReason(blocked[0].reason)}` }
-          : { reason: "limit", message: "ready; every limit has room, so the scheduler queues it on its next pass" },
-      );
+      const claim = explainClaim(f);
+      if (claim) reasons.push(claim);
       break;
     }
     case "queued":
@@ -74,6 +74,24 @@ export function explainWaiting(f: WaitingFacts): Explanation[] {
       break;
   }
   return reasons;
+}
+
+function explainClaim(f: WaitingFacts): Explanation | null {
+  const verdict = f.claim;
+  if (!verdict) return null;
+  switch (verdict.kind) {
+    case "queued":
+      return { reason: "limit", message: "ready; every limit has room, so the scheduler queues it on its next pass" };
+    case "dag_paused":
+    case "run_not_running":
+      return null; // already said above (paused, or the run waits in queued)
+    case "blocked":
+      return { reason: "limit", message: `ready, but ${describeBlockReason(verdict.reason)}` };
+    case "behind": {
+      const which = { parallelism: "the installation's free slots", max_active_tasks: `the free slots of DAG "${f.dagId}"`, pool: `the open slots of pool "${f.pool}"` }[verdict.limit];
+      return { reason: "limit", message: `ready, but task instances of higher priority (or older runs) take ${which} first` };
+    }
+  }
 }
 
 function explainUpstream(f: WaitingFacts): Explanation[] {

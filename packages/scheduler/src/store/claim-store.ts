@@ -1,11 +1,12 @@
 // The claim: scheduled task instances become queued, within every limit, exactly once. Runs in
 // one transaction that first takes a transaction-scoped advisory lock (so two schedulers never
-// count the same free slot twice) and locks candidate rows with FOR UPDATE SKIP LOCKED (so a row
-// another transaction holds is passed over, never claimed twice).
+// count the same free slot twice); the UPDATE is guarded by state = 'scheduled', so a row another
+// transaction changed meanwhile is passed over, never claimed twice.
 import { retryPolicyOf, type JsonValue, type QueuedTaskInstance } from "@updraft/core";
-import { dagRuns, pools, taskInstances, type UpdraftDb } from "@updraft/db";
-import { and, count, desc, eq, inArray, sql, sum } from "drizzle-orm";
-import { selectTaskInstancesToQueue, type BlockReason } from "../decisions/select-task-instances.ts";
+import { dagRuns, taskInstances, type UpdraftDb } from "@updraft/db";
+import { sql } from "drizzle-orm";
+import { claimRooms, type ClaimRooms } from "../decisions/claim-rooms.ts";
+import { selectTaskInstancesToQueue, type BlockReason, type ConcurrencySnapshot, type Selection } from "../decisions/select-task-instances.ts";
 import type { CachedDag } from "./dag-cache.ts";
 
 /** Arbitrary constant naming the claim critical section among Postgres advisory locks. */
@@ -24,62 +25,130 @@ export interface ClaimResult {
   ran: boolean;
 }
 
+/**
+ * Claims scheduled task instances of running runs of unpaused DAGs: scheduled -> queued (try
+ * number raised) in one statement for the whole batch, within every limit, highest priority first.
+ * @returns what to hand to the executor; `ran` false when another scheduler held the claim lock
+ */
 export async function claimTaskInstances(db: UpdraftDb, dags: ReadonlyMap<string, CachedDag>, limits: ClaimLimits, now: Date): Promise<ClaimResult> {
   if (limits.executorFreeSlots <= 0) return { queued: [], blocked: [], ran: true };
   return db.transaction(async (tx) => {
     const lock = await tx.execute<{ locked: boolean }>(sql`select pg_try_advisory_xact_lock(${CLAIM_LOCK_KEY}) as locked`);
     if (!lock.rows[0]?.locked) return { queued: [], blocked: [], ran: false };
-
-    const active = await tx
-      .select({ dagId: taskInstances.dagId, pool: taskInstances.pool, n: count(), slots: sum(taskInstances.poolSlots) })
-      .from(taskInstances)
-      .where(inArray(taskInstances.state, ["queued", "running"]))
-      .groupBy(taskInstances.dagId, taskInstances.pool);
-    const poolRows = await tx.select({ name: pools.name, slots: pools.slots }).from(pools);
-    const perDag = new Map<string, number>();
-    const occupied = new Map<string, number>();
-    let total = 0;
-    for (const row of active) {
-      perDag.set(row.dagId, (perDag.get(row.dagId) ?? 0) + row.n);
-      occupied.set(row.pool, (occupied.get(row.pool) ?? 0) + Number(row.slots ?? 0));
-      total += row.n;
-    }
-    if (total >= limits.parallelism) return { queued: [], blocked: [], ran: true };
-
-    const candidates = await tx
-      .select({ ...queuedRowColumns, poolSlots: taskInstances.poolSlots })
-      .from(taskInstances)
-      .innerJoin(dagRuns, and(eq(dagRuns.dagId, taskInstances.dagId), eq(dagRuns.runId, taskInstances.runId)))
-      .where(and(eq(taskInstances.state, "scheduled"), eq(dagRuns.state, "running")))
-      .orderBy(desc(taskInstances.priorityWeight), dagRuns.logicalDate, taskInstances.taskId)
-      .limit(Math.max(512, limits.parallelism * 4))
-      .for("update", { of: taskInstances, skipLocked: true });
-
-    const selection = selectTaskInstancesToQueue(
-      candidates.filter((c) => dags.has(c.dagId)),
-      {
-        parallelism: limits.parallelism,
-        activeTotal: total,
-        executorFreeSlots: limits.executorFreeSlots,
-        activePerDag: perDag,
-        maxActiveTasks: (dagId) => dags.get(dagId)?.serialized.maxActiveTasks ?? limits.defaultMaxActiveTasks,
-        pools: new Map(poolRows.map((p) => [p.name, { slots: p.slots, occupied: occupied.get(p.name) ?? 0 }])),
-      },
-    );
-    const selected = selection.selected;
-    for (let i = 0; i < selected.length; i += 500) {
-      const keys = sql.join(selected.slice(i, i + 500).map((c) => sql`(${c.dagId}, ${c.runId}, ${c.taskId})`), sql`, `);
-      await tx
-        .update(taskInstances)
-        .set({ state: "queued", tryNumber: sql`${taskInstances.tryNumber} + 1`, queuedAt: now, hostname: null, pid: null, workerName: null })
-        .where(sql`(${taskInstances.dagId}, ${taskInstances.runId}, ${taskInstances.taskId}) in (${keys})`);
-    }
+    const plan = await planClaim(tx, dags, limits);
+    const selected = plan.selection.selected;
+    const claimed = selected.length === 0 ? new Set<string>() : await markQueued(tx, selected, now);
+    const taken = selected.filter((c) => claimed.has(keyOf(c)));
     return {
       ran: true,
-      blocked: selection.blocked.map((b) => ({ dagId: b.candidate.dagId, runId: b.candidate.runId, taskId: b.candidate.taskId, reason: b.reason })),
-      queued: selected.map((c) => toQueuedTaskInstance({ ...c, tryNumber: c.tryNumber + 1 }, dags.get(c.dagId)!)),
+      blocked: plan.selection.blocked.map((b) => ({ dagId: b.candidate.dagId, runId: b.candidate.runId, taskId: b.candidate.taskId, reason: b.reason })),
+      queued: taken.map((c) => toQueuedTaskInstance({ ...c, tryNumber: c.tryNumber + 1 }, dags.get(c.dagId)!)),
     };
   });
+}
+
+export interface ClaimPlan {
+  snapshot: ConcurrencySnapshot;
+  rooms: ClaimRooms;
+  candidates: CandidateRow[];
+  selection: Selection<CandidateRow>;
+}
+
+export type CandidateRow = QueuedRow & { poolSlots: number };
+
+/**
+ * What the claim would queue now, without writing: the limits' current use, the rooms they leave,
+ * the candidates read within those rooms (per DAG and per pool, so no full DAG or pool can crowd
+ * out others) and the pure selection over them. "Why waiting" calls the same function.
+ */
+export async function planClaim(db: Pick<UpdraftDb, "execute">, dags: ReadonlyMap<string, CachedDag>, limits: ClaimLimits): Promise<ClaimPlan> {
+  const active = await db.execute<{ dag_id: string; pool: string; n: number | string; slots: number | string | null }>(sql`
+    select dag_id, pool, count(*) as n, sum(pool_slots) as slots from task_instances where state in ('queued', 'running') group by dag_id, pool`);
+  const poolRows = await db.execute<{ name: string; slots: number }>(sql`select name, slots from pools`);
+  const perDag = new Map<string, number>();
+  const occupied = new Map<string, number>();
+  let total = 0;
+  for (const row of active.rows) {
+    perDag.set(row.dag_id, (perDag.get(row.dag_id) ?? 0) + Number(row.n));
+    occupied.set(row.pool, (occupied.get(row.pool) ?? 0) + Number(row.slots ?? 0));
+    total += Number(row.n);
+  }
+  const snapshot: ConcurrencySnapshot = {
+    parallelism: limits.parallelism,
+    activeTotal: total,
+    executorFreeSlots: limits.executorFreeSlots,
+    activePerDag: perDag,
+    maxActiveTasks: (dagId) => dags.get(dagId)?.serialized.maxActiveTasks ?? limits.defaultMaxActiveTasks,
+    pools: new Map(poolRows.rows.map((p) => [p.name, { slots: Number(p.slots), occupied: occupied.get(p.name) ?? 0 }])),
+  };
+  const rooms = claimRooms({ ...snapshot, dags: [...dags.values()] });
+  const candidates = await readCandidates(db, rooms);
+  return { snapshot, rooms, candidates, selection: selectTaskInstancesToQueue(candidates, snapshot) };
+}
+
+const param = (values: unknown[]) => sql.param(values);
+const keyOf = (c: { dagId: string; runId: string; taskId: string }) => `${c.dagId}\u0000${c.runId}\u0000${c.taskId}`;
+
+// Per DAG with room: its best `room` scheduled task instances whose pool can take them now
+// (LATERAL, served by the (dag_id, state, priority_weight) index); then per pool at most `open`
+// of those; then the best `global` overall. Only a bound: the pure selection decides.
+async function readCandidates(db: Pick<UpdraftDb, "execute">, rooms: ClaimRooms): Promise<CandidateRow[]> {
+  if (rooms.global <= 0 || rooms.dagRooms.size === 0 || rooms.poolOpen.size === 0) return [];
+  const rows = await db.execute<{
+    dag_id: string; run_id: string; task_id: string; try_number: number; max_tries: number; queue: string; pool: string; pool_slots: number;
+    priority_weight: number; logical_date: string | Date; data_interval_start: string | Date | null; data_interval_end: string | Date | null; conf: unknown;
+  }>(sql`
+    with po(pool, open) as (select * from unnest(${param([...rooms.poolOpen.keys()])}::text[], ${param([...rooms.poolOpen.values()])}::int[])),
+    c as (
+      select x.* from unnest(${param([...rooms.dagRooms.keys()])}::text[], ${param([...rooms.dagRooms.values()])}::int[]) as d(dag_id, room)
+      cross join lateral (
+        select ti.dag_id, ti.run_id, ti.task_id, ti.try_number, ti.max_tries, ti.queue, ti.pool, ti.pool_slots, ti.priority_weight,
+          r.logical_date, r.data_interval_start, r.data_interval_end, r.conf
+        from task_instances ti
+        join dag_runs r on r.dag_id = ti.dag_id and r.run_id = ti.run_id and r.state = 'running'
+        join po on po.pool = ti.pool and ti.pool_slots <= po.open
+        where ti.dag_id = d.dag_id and ti.state = 'scheduled'
+        order by ti.priority_weight desc, r.logical_date, ti.run_id, ti.task_id
+        limit d.room
+      ) x
+    ),
+    p as (
+      select c.*, po.open, row_number() over (partition by c.pool order by c.priority_weight desc, c.logical_date, c.run_id, c.task_id) as pool_rank
+      from c join po on po.pool = c.pool
+    )
+    select dag_id, run_id, task_id, try_number, max_tries, queue, pool, pool_slots, priority_weight, logical_date, data_interval_start, data_interval_end, conf
+    from p where pool_rank <= open
+    order by priority_weight desc, logical_date, run_id, task_id
+    limit ${rooms.global}`);
+  const date = (v: string | Date | null) => (v === null ? null : new Date(v));
+  return rows.rows.map((r) => ({
+    dagId: r.dag_id,
+    runId: r.run_id,
+    taskId: r.task_id,
+    tryNumber: Number(r.try_number),
+    maxTries: Number(r.max_tries),
+    queue: r.queue,
+    pool: r.pool,
+    poolSlots: Number(r.pool_slots),
+    priorityWeight: Number(r.priority_weight),
+    logicalDate: new Date(r.logical_date),
+    dataIntervalStart: date(r.data_interval_start),
+    dataIntervalEnd: date(r.data_interval_end),
+    conf: r.conf,
+  }));
+}
+
+// scheduled -> queued for the whole selection in one statement; the state guard makes a row that
+// changed meanwhile (cleared, marked) stay as it is. Returns the keys actually claimed.
+async function markQueued(tx: Pick<UpdraftDb, "execute">, selected: readonly CandidateRow[], now: Date): Promise<Set<string>> {
+  const rows = await tx.execute<{ dag_id: string; run_id: string; task_id: string }>(sql`
+    update task_instances ti set state = 'queued', try_number = ti.try_number + 1, queued_at = ${now.toISOString()}::timestamptz,
+      hostname = null, pid = null, worker_name = null, updated_at = now()
+    from unnest(${param(selected.map((c) => c.dagId))}::text[], ${param(selected.map((c) => c.runId))}::text[], ${param(selected.map((c) => c.taskId))}::text[])
+      as k(dag_id, run_id, task_id)
+    where ti.dag_id = k.dag_id and ti.run_id = k.run_id and ti.task_id = k.task_id and ti.state = 'scheduled'
+    returning ti.dag_id, ti.run_id, ti.task_id`);
+  return new Set(rows.rows.map((r) => keyOf({ dagId: r.dag_id, runId: r.run_id, taskId: r.task_id })));
 }
 
 /** Columns of a task instance and its run that make a QueuedTaskInstance (with the DAG's spec). */

@@ -45,6 +45,11 @@ export class DagCache {
     return this.byId;
   }
 
+  /** The DAGs as of the last refresh. */
+  all(): ReadonlyMap<string, CachedDag> {
+    return this.byId;
+  }
+
   get(dagId: string): CachedDag | undefined {
     return this.byId.get(dagId);
   }

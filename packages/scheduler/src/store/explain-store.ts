@@ -1,10 +1,13 @@
 // Gathers, for one task instance, the facts explainWaiting needs: its own row, its run, its DAG's
 // pause state and definition, its upstream states, and the installation's current use of every
-// limit. Read-only; the API calls it for "why is this task not running?".
+// limit, judged by the claim's own plan. Read-only; the API calls it for "why is this task not running?".
 import type { TaskInstanceState } from "@updraft/core";
-import { dagRuns, dags, pools, taskInstances, type UpdraftDb } from "@updraft/db";
-import { and, count, eq, inArray, sum } from "drizzle-orm";
+import { dagRuns, dags, taskInstances, type UpdraftDb } from "@updraft/db";
+import { and, count, eq, inArray } from "drizzle-orm";
+import { claimVerdict } from "../decisions/claim-rooms.ts";
 import { explainWaiting, type Explanation } from "../decisions/explain-waiting.ts";
+import { planClaim } from "./claim-store.ts";
+import { DagCache } from "./dag-cache.ts";
 import type { SchedulerLimits } from "../scheduler.ts";
 import type { SerializedDag } from "@updraft/core";
 
@@ -31,19 +34,20 @@ export async function explainTaskInstance(
         .from(taskInstances)
         .where(and(eq(taskInstances.dagId, key.dagId), eq(taskInstances.runId, key.runId), inArray(taskInstances.taskId, upstreamIds)))
     : [];
-  const active = await db
-    .select({ dagId: taskInstances.dagId, pool: taskInstances.pool, n: count(), slots: sum(taskInstances.poolSlots) })
-    .from(taskInstances)
-    .where(inArray(taskInstances.state, ["queued", "running"]))
-    .groupBy(taskInstances.dagId, taskInstances.pool);
-  const poolRows = await db.select().from(pools);
+  // The claim's own plan (same rooms, candidates and selection), so "ready" means "the next claim takes it".
+  const cache = new DagCache();
+  const plan = await planClaim(db, await cache.refresh(db), {
+    parallelism: limits.parallelism,
+    defaultMaxActiveTasks: limits.maxActiveTasksPerDag,
+    executorFreeSlots: Number.POSITIVE_INFINITY,
+  });
   const [running] = await db.select({ n: count() }).from(dagRuns).where(and(eq(dagRuns.dagId, key.dagId), eq(dagRuns.state, "running")));
-  const perDag = new Map<string, number>();
-  const occupied = new Map<string, number>();
-  for (const row of active) {
-    perDag.set(row.dagId, (perDag.get(row.dagId) ?? 0) + row.n);
-    occupied.set(row.pool, (occupied.get(row.pool) ?? 0) + Number(row.slots ?? 0));
-  }
+  const verdict = claimVerdict(
+    { ...key, pool: ti.pool, poolSlots: ti.poolSlots, priorityWeight: ti.priorityWeight, runIsRunning: run.state === "running", dagIsPaused: dag.isPaused },
+    plan.rooms,
+    plan.selection,
+    plan.snapshot,
+  );
   return explainWaiting({
     ...key,
     state: ti.state,
@@ -58,14 +62,7 @@ export async function explainTaskInstance(
     dagIsPaused: dag.isPaused,
     runningRuns: running?.n ?? 0,
     maxActiveRuns: serialized.maxActiveRuns ?? limits.maxActiveRunsPerDag,
-    snapshot: {
-      parallelism: limits.parallelism,
-      activeTotal: [...perDag.values()].reduce((a, b) => a + b, 0),
-      executorFreeSlots: Infinity,
-      activePerDag: perDag,
-      maxActiveTasks: () => serialized.maxActiveTasks ?? limits.maxActiveTasksPerDag,
-      pools: new Map(poolRows.map((p) => [p.name, { slots: p.slots, occupied: occupied.get(p.name) ?? 0 }])),
-    },
+    claim: verdict,
     now,
   });
 }

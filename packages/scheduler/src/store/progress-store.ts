@@ -1,82 +1,117 @@
 // Moves running DAG runs forward: for each, decideRunProgress over its task instances' states,
 // then the state changes are written (guarded by the state they were decided from, so a
-// concurrent change wins) and finished runs get their final state.
-import { decideRunProgress, type ProgressTransition, type TaskInstanceSnapshot } from "@updraft/core";
-import { dagRuns, taskInstances, xcom, type UpdraftDb } from "@updraft/db";
-import { and, eq, isNull, or, sql } from "drizzle-orm";
+// concurrent change wins) and finished runs get their final state. A pass names the runs to look
+// at (those a flush of finished tries named, newly started ones, retries that came due), so it
+// costs O(changed work); the periodic full pass (`runs: "all"`) reconciles every running run.
+import { decideRunProgress, type ProgressTransition, type TaskInstanceSnapshot, type TaskInstanceState } from "@updraft/core";
+import { dagRuns, type RunKey, type UpdraftDb } from "@updraft/db";
+import { eq, sql, type SQL } from "drizzle-orm";
 import type { CachedDag } from "./dag-cache.ts";
 
 export interface ProgressResult {
   transitions: number;
   finishedRuns: number;
+  /** Runs looked at. */
+  runs: number;
 }
 
-export async function progressRunningRuns(db: UpdraftDb, dags: ReadonlyMap<string, CachedDag>, now: Date): Promise<ProgressResult> {
-  const runs = await db.select({ id: dagRuns.id, dagId: dagRuns.dagId, runId: dagRuns.runId }).from(dagRuns).where(eq(dagRuns.state, "running"));
-  if (runs.length === 0) return { transitions: 0, finishedRuns: 0 };
-  const tis = await db
-    .select({ dagId: taskInstances.dagId, runId: taskInstances.runId, taskId: taskInstances.taskId, state: taskInstances.state, nextRetryAt: taskInstances.nextRetryAt })
-    .from(taskInstances)
-    .innerJoin(dagRuns, and(eq(dagRuns.dagId, taskInstances.dagId), eq(dagRuns.runId, taskInstances.runId)))
-    .where(eq(dagRuns.state, "running"));
+const param = (values: unknown[]) => sql.param(values);
+const runKey = (dagId: string, runId: string) => `${dagId}\u0000${runId}`;
+
+/** `unnest` of run keys as a relation `k(dag_id, run_id)`. */
+function runKeys(runs: readonly RunKey[]): SQL {
+  return sql`unnest(${param(runs.map((r) => r.dagId))}::text[], ${param(runs.map((r) => r.runId))}::text[]) as k(dag_id, run_id)`;
+}
+
+/**
+ * Progresses the given running runs, or every running run (`"all"`, the reconcile).
+ * @returns counts of what changed
+ */
+export async function progressRunningRuns(
+  db: UpdraftDb,
+  dags: ReadonlyMap<string, CachedDag>,
+  now: Date,
+  scope: readonly RunKey[] | "all" = "all",
+): Promise<ProgressResult> {
+  if (scope !== "all" && scope.length === 0) return { transitions: 0, finishedRuns: 0, runs: 0 };
+  const runs =
+    scope === "all"
+      ? await db.select({ id: dagRuns.id, dagId: dagRuns.dagId, runId: dagRuns.runId }).from(dagRuns).where(eq(dagRuns.state, "running"))
+      : (
+          await db.execute<{ id: number; dag_id: string; run_id: string }>(sql`
+            select r.id, r.dag_id, r.run_id from dag_runs r join ${runKeys(scope)} on r.dag_id = k.dag_id and r.run_id = k.run_id
+            where r.state = 'running'`)
+        ).rows.map((r) => ({ id: Number(r.id), dagId: r.dag_id, runId: r.run_id }));
+  if (runs.length === 0) return { transitions: 0, finishedRuns: 0, runs: 0 };
+  const tis = (
+    await db.execute<{ dag_id: string; run_id: string; task_id: string; state: TaskInstanceState | null; next_retry_at: string | Date | null }>(
+      scope === "all"
+        ? sql`select ti.dag_id, ti.run_id, ti.task_id, ti.state, ti.next_retry_at from task_instances ti
+            join dag_runs r on r.dag_id = ti.dag_id and r.run_id = ti.run_id where r.state = 'running'`
+        : sql`select ti.dag_id, ti.run_id, ti.task_id, ti.state, ti.next_retry_at from task_instances ti
+            join ${runKeys(runs)} on ti.dag_id = k.dag_id and ti.run_id = k.run_id`,
+    )
+  ).rows.map((r) => ({ dagId: r.dag_id, runId: r.run_id, taskId: r.task_id, state: r.state, nextRetryAt: r.next_retry_at === null ? null : new Date(r.next_retry_at) }));
   const byRun = new Map<string, Map<string, TaskInstanceSnapshot>>();
   for (const ti of tis) {
-    const key = `${ti.dagId}\u0000${ti.runId}`;
+    const key = runKey(ti.dagId, ti.runId);
     let map = byRun.get(key);
     if (!map) byRun.set(key, (map = new Map()));
     map.set(ti.taskId, { state: ti.state, nextRetryAt: ti.nextRetryAt });
   }
   const followed = await branchChoices(db, dags, tis);
 
-  const changes: Array<ProgressTransition & { dagId: string; runId: string; from: TaskInstanceSnapshot["state"] }> = [];
+  const changes: Change[] = [];
   const finished: Array<{ id: number; state: "success" | "failed" }> = [];
   for (const run of runs) {
     const dag = dags.get(run.dagId);
-    const instances = byRun.get(`${run.dagId}\u0000${run.runId}`);
+    const instances = byRun.get(runKey(run.dagId, run.runId));
     if (!dag || !instances) continue;
     const progress = decideRunProgress({
       graph: dag.graph,
       triggerRules: dag.triggerRules,
       instances,
-      branchFollowed: followed.get(`${run.dagId}\u0000${run.runId}`) ?? new Map(),
+      branchFollowed: followed.get(runKey(run.dagId, run.runId)) ?? new Map(),
       now,
     });
     for (const t of progress.transitions) changes.push({ ...t, dagId: run.dagId, runId: run.runId, from: instances.get(t.taskId)?.state ?? null });
     if (progress.runState !== "running") finished.push({ id: run.id, state: progress.runState });
   }
   await applyTransitions(db, changes, now);
-  for (const run of finished) {
-    await db.update(dagRuns).set({ state: run.state, endDate: now }).where(and(eq(dagRuns.id, run.id), eq(dagRuns.state, "running")));
+  for (const state of ["success", "failed"] as const) {
+    const ids = finished.filter((r) => r.state === state).map((r) => r.id);
+    if (ids.length === 0) continue;
+    await db.execute(sql`update dag_runs set state = ${state}, end_date = ${now.toISOString()}::timestamptz
+      where id = any(${param(ids)}::bigint[]) and state = 'running'`);
   }
-  return { transitions: changes.length, finishedRuns: finished.length };
+  return { transitions: changes.length, finishedRuns: finished.length, runs: runs.length };
 }
 
-// One UPDATE per (target state, previous state) group; the WHERE on the previous state makes a
-// transition decided from stale data a no-op.
-async function applyTransitions(
-  db: UpdraftDb,
-  changes: ReadonlyArray<ProgressTransition & { dagId: string; runId: string; from: TaskInstanceSnapshot["state"] }>,
-  now: Date,
-): Promise<void> {
-  const groups = new Map<string, Array<(typeof changes)[number]>>();
-  for (const c of changes) {
-    const key = `${c.to}|${c.from ?? ""}`;
-    const group = groups.get(key);
-    if (group) group.push(c);
-    else groups.set(key, [c]);
-  }
-  for (const group of groups.values()) {
-    const { to, from } = group[0]!;
-    for (let i = 0; i < group.length; i += 500) {
-      const slice = group.slice(i, i + 500);
-      const keys = sql.join(slice.map((c) => sql`(${c.dagId}, ${c.runId}, ${c.taskId})`), sql`, `);
-      const settled = to !== "scheduled";
-      await db
-        .update(taskInstances)
-        .set({ state: to, nextRetryAt: null, ...(settled ? { startDate: now, endDate: now, duration: 0 } : {}) })
-        .where(and(sql`(${taskInstances.dagId}, ${taskInstances.runId}, ${taskInstances.taskId}) in (${keys})`, from === null ? isNull(taskInstances.state) : eq(taskInstances.state, from)));
-    }
-  }
+/** Running runs with a task instance whose retry delay has passed (they need a look now). */
+export async function runsWithDueRetries(db: UpdraftDb, now: Date): Promise<RunKey[]> {
+  const rows = await db.execute<{ dag_id: string; run_id: string }>(sql`
+    select distinct dag_id, run_id from task_instances
+    where state = 'up_for_retry' and (next_retry_at is null or next_retry_at <= ${now.toISOString()}::timestamptz)`);
+  return rows.rows.map((r) => ({ dagId: r.dag_id, runId: r.run_id }));
+}
+
+type Change = ProgressTransition & { dagId: string; runId: string; from: TaskInstanceSnapshot["state"] };
+
+// One multi-row UPDATE for all transitions; each row is guarded by the state it was decided
+// from (`is not distinct from`, so "no state yet" matches), so a transition decided from stale
+// data is a no-op.
+async function applyTransitions(db: UpdraftDb, changes: readonly Change[], now: Date): Promise<void> {
+  if (changes.length === 0) return;
+  const at = now.toISOString();
+  await db.execute(sql`
+    update task_instances ti set state = k.to_state, next_retry_at = null, updated_at = now(),
+      start_date = case when k.to_state = 'scheduled' then ti.start_date else ${at}::timestamptz end,
+      end_date = case when k.to_state = 'scheduled' then ti.end_date else ${at}::timestamptz end,
+      duration = case when k.to_state = 'scheduled' then ti.duration else 0 end
+    from unnest(${param(changes.map((c) => c.dagId))}::text[], ${param(changes.map((c) => c.runId))}::text[],
+      ${param(changes.map((c) => c.taskId))}::text[], ${param(changes.map((c) => c.to))}::text[], ${param(changes.map((c) => c.from))}::text[])
+      as k(dag_id, run_id, task_id, to_state, from_state)
+    where ti.dag_id = k.dag_id and ti.run_id = k.run_id and ti.task_id = k.task_id and ti.state is not distinct from k.from_state`);
 }
 
 // What each succeeded branch task chose to follow (its XCom), per run.
@@ -88,15 +123,16 @@ async function branchChoices(
   const branches = tis.filter((t) => t.state === "success" && dags.get(t.dagId)?.tasks.get(t.taskId)?.kind === "branch");
   const result = new Map<string, Map<string, string[]>>();
   if (branches.length === 0) return result;
-  const rows = await db
-    .select({ dagId: xcom.dagId, runId: xcom.runId, taskId: xcom.taskId, value: xcom.value })
-    .from(xcom)
-    .where(and(eq(xcom.key, "return_value"), or(...branches.map((b) => and(eq(xcom.dagId, b.dagId), eq(xcom.runId, b.runId), eq(xcom.taskId, b.taskId))))));
-  for (const row of rows) {
-    const key = `${row.dagId}\u0000${row.runId}`;
+  const rows = await db.execute<{ dag_id: string; run_id: string; task_id: string; value: unknown }>(sql`
+    select x.dag_id, x.run_id, x.task_id, x.value from xcom x
+    join unnest(${param(branches.map((b) => b.dagId))}::text[], ${param(branches.map((b) => b.runId))}::text[], ${param(branches.map((b) => b.taskId))}::text[])
+      as k(dag_id, run_id, task_id) on x.dag_id = k.dag_id and x.run_id = k.run_id and x.task_id = k.task_id
+    where x.key = 'return_value'`);
+  for (const row of rows.rows) {
+    const key = runKey(row.dag_id, row.run_id);
     let map = result.get(key);
     if (!map) result.set(key, (map = new Map()));
-    map.set(row.taskId, Array.isArray(row.value) ? (row.value as string[]) : []);
+    map.set(row.task_id, Array.isArray(row.value) ? (row.value as string[]) : []);
   }
   return result;
 }

@@ -1,8 +1,8 @@
 // DAG-run side of a scheduler pass: create the runs schedules are due, and start queued runs
 // under each DAG's max active runs (creating their task instances).
 import type { DagRunType } from "@updraft/core";
-import { dagRuns, defaultRunId, taskInstances, type UpdraftDb } from "@updraft/db";
-import { and, count, eq, inArray, max } from "drizzle-orm";
+import { dagRuns, defaultRunId, type RunKey, type UpdraftDb } from "@updraft/db";
+import { and, count, eq, inArray, max, sql } from "drizzle-orm";
 import { planScheduledRuns, type PlannedRun } from "../decisions/plan-scheduled-runs.ts";
 import { selectRunsToStart } from "../decisions/select-runs-to-start.ts";
 import type { CachedDag } from "./dag-cache.ts";
@@ -40,59 +40,66 @@ export async function createDueScheduledRuns(db: UpdraftDb, dags: Iterable<Cache
 
 /**
  * Starts queued runs that their DAG's max active runs allow: run -> running and one task instance
- * per task (no state yet). Called inside the scheduler's critical section.
+ * per task (no state yet). Queued runs are read per unpaused DAG with room, at most its room each
+ * (LATERAL over the (dag_id, state) index), so one DAG's backlog never hides another DAG's runs
+ * (Airflow #49508). Called inside the scheduler's critical section.
+ * @returns the runs started
  */
 export async function startQueuedRuns(
   db: UpdraftDb,
   dags: ReadonlyMap<string, CachedDag>,
   defaultMaxActiveRuns: number,
   now: Date,
-): Promise<number> {
-  const queued = await db
-    .select({ id: dagRuns.id, dagId: dagRuns.dagId, runId: dagRuns.runId, logicalDate: dagRuns.logicalDate })
-    .from(dagRuns)
-    .where(eq(dagRuns.state, "queued"))
-    .orderBy(dagRuns.logicalDate)
-    .limit(1_000);
-  if (queued.length === 0) return 0;
+): Promise<RunKey[]> {
   const running = await db.select({ dagId: dagRuns.dagId, n: count() }).from(dagRuns).where(eq(dagRuns.state, "running")).groupBy(dagRuns.dagId);
-  const toStart = selectRunsToStart(
-    queued.filter((r) => dags.has(r.dagId)),
-    {
-      runningPerDag: new Map(running.map((r) => [r.dagId, r.n])),
-      maxActiveRuns: (dagId) => dags.get(dagId)?.serialized.maxActiveRuns ?? defaultMaxActiveRuns,
-      isPaused: (dagId) => dags.get(dagId)?.isPaused ?? true,
-    },
-  );
+  const runningPerDag = new Map(running.map((r) => [r.dagId, r.n]));
+  const rooms = new Map<string, number>();
+  for (const dag of dags.values()) {
+    if (dag.isPaused) continue;
+    const room = (dag.serialized.maxActiveRuns ?? defaultMaxActiveRuns) - (runningPerDag.get(dag.dagId) ?? 0);
+    if (room > 0) rooms.set(dag.dagId, room);
+  }
+  if (rooms.size === 0) return [];
+  const queued = (
+    await db.execute<{ id: number | string; dag_id: string; run_id: string; logical_date: string | Date }>(sql`
+      select x.id, x.dag_id, x.run_id, x.logical_date
+      from unnest(${sql.param([...rooms.keys()])}::text[], ${sql.param([...rooms.values()])}::int[]) as d(dag_id, room)
+      cross join lateral (
+        select r.id, r.dag_id, r.run_id, r.logical_date from dag_runs r
+        where r.dag_id = d.dag_id and r.state = 'queued' order by r.logical_date, r.id limit d.room
+      ) x`)
+  ).rows.map((r) => ({ id: Number(r.id), dagId: r.dag_id, runId: r.run_id, logicalDate: new Date(r.logical_date) }));
+  if (queued.length === 0) return [];
+  const toStart = selectRunsToStart(queued, {
+    runningPerDag,
+    maxActiveRuns: (dagId) => dags.get(dagId)?.serialized.maxActiveRuns ?? defaultMaxActiveRuns,
+    isPaused: (dagId) => dags.get(dagId)?.isPaused ?? true,
+  });
+  const started: RunKey[] = [];
   for (const run of toStart) {
     const dag = dags.get(run.dagId)!;
     const runId = queued.find((q) => q.id === run.id)!.runId;
     await db.transaction(async (tx) => {
-      const started = await tx
+      const rows = await tx
         .update(dagRuns)
         .set({ state: "running", startDate: now, endDate: null })
         .where(and(eq(dagRuns.id, run.id), eq(dagRuns.state, "queued")))
         .returning({ id: dagRuns.id });
-      if (started.length === 0) return;
-      const rows = dag.serialized.tasks.map((t) => ({
-        dagId: dag.dagId,
-        runId,
-        taskId: t.taskId,
-        state: null,
-        tryNumber: 0,
-        maxTries: t.retries + 1,
-        queue: t.queue,
-        pool: t.pool,
-        poolSlots: t.poolSlots,
-        priorityWeight: t.priorityWeight,
-      }));
+      if (rows.length === 0) return;
+      const tasks = dag.serialized.tasks;
       // onConflictDoNothing: a cleared run restarts with the task instances it already has.
-      for (let i = 0; i < rows.length; i += 1_000) {
-        await tx.insert(taskInstances).values(rows.slice(i, i + 1_000)).onConflictDoNothing();
-      }
+      await tx.execute(sql`
+        insert into task_instances (dag_id, run_id, task_id, state, try_number, max_tries, queue, pool, pool_slots, priority_weight)
+        select ${dag.dagId}, ${runId}, t.task_id, null, 0, t.max_tries, t.queue, t.pool, t.pool_slots, t.priority_weight
+        from unnest(${sql.param(tasks.map((t) => t.taskId))}::text[], ${sql.param(tasks.map((t) => t.retries + 1))}::int[],
+          ${sql.param(tasks.map((t) => t.queue))}::text[], ${sql.param(tasks.map((t) => t.pool))}::text[],
+          ${sql.param(tasks.map((t) => t.poolSlots))}::int[], ${sql.param(tasks.map((t) => t.priorityWeight))}::int[])
+          as t(task_id, max_tries, queue, pool, pool_slots, priority_weight)
+        on conflict do nothing`);
+      started.push({ dagId: dag.dagId, runId });
     });
   }
-  return toStart.length;
+  return started;
 }
 
 /** Rows of queued runs for planned intervals, with Airflow-style run ids (`scheduled__<date>`). */

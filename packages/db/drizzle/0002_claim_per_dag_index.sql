@@ -1,0 +1,1 @@
+CREATE INDEX "task_instances_dag_id_state_priority_idx" ON "task_instances" USING btree ("dag_id","state","priority_weight");

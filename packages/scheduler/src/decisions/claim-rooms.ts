@@ -1,0 +1,73 @@
+// How much room each DAG, pool and the installation has for more queued task instances, and
+// which DAGs get none (paused, as Airflow stops scheduling a paused DAG's tasks). The claim reads
+// candidates per DAG and pool within these rooms, so a DAG or pool that is full never fills the
+// candidate set and starves others (Airflow #18051, #19622). "Why waiting" reads the same rooms.
+import type { Candidate, ConcurrencySnapshot, Selection, BlockReason } from "./select-task-instances.ts";
+
+export interface RoomFacts extends ConcurrencySnapshot {
+  /** The DAGs the scheduler knows, with their pause state. */
+  dags: ReadonlyArray<{ dagId: string; isPaused: boolean }>;
+}
+
+export interface ClaimRooms {
+  /** How many task instances may be queued now in all (parallelism and executor slots). */
+  global: number;
+  /** Unpaused DAGs with room: DAG id -> how many more of its task instances may be queued. */
+  dagRooms: Map<string, number>;
+  /** Pools with open slots: name -> open slots. */
+  poolOpen: Map<string, number>;
+}
+
+export function claimRooms(f: RoomFacts): ClaimRooms {
+  const global = Math.max(0, Math.min(f.parallelism - f.activeTotal, f.executorFreeSlots));
+  const dagRooms = new Map<string, number>();
+  for (const dag of f.dags) {
+    if (dag.isPaused) continue;
+    const room = Math.min(global, f.maxActiveTasks(dag.dagId) - (f.activePerDag.get(dag.dagId) ?? 0));
+    if (room > 0) dagRooms.set(dag.dagId, room);
+  }
+  const poolOpen = new Map<string, number>();
+  for (const [name, pool] of f.pools) {
+    const open = Math.min(global, pool.slots - pool.occupied);
+    if (open > 0) poolOpen.set(name, open);
+  }
+  return { global, dagRooms, poolOpen };
+}
+
+/** What the next claim does with one scheduled task instance, in terms a person can act on. */
+export type ClaimVerdict =
+  | { kind: "queued" }
+  | { kind: "dag_paused" }
+  | { kind: "run_not_running" }
+  | { kind: "blocked"; reason: BlockReason }
+  /** Every limit has room for it alone, but higher-priority task instances fill that room first. */
+  | { kind: "behind"; limit: "parallelism" | "max_active_tasks" | "pool" };
+
+/**
+ * The verdict for `ti` given the rooms and the claim's selection over the candidates read within
+ * them (the same inputs the claim decides with, so the two cannot disagree).
+ */
+export function claimVerdict<C extends Candidate>(
+  ti: Candidate & { runIsRunning: boolean; dagIsPaused: boolean },
+  rooms: ClaimRooms,
+  selection: Selection<C>,
+  snapshot: ConcurrencySnapshot,
+): ClaimVerdict {
+  const same = (c: Candidate) => c.dagId === ti.dagId && c.runId === ti.runId && c.taskId === ti.taskId;
+  if (ti.dagIsPaused) return { kind: "dag_paused" };
+  if (!ti.runIsRunning) return { kind: "run_not_running" };
+  if (selection.selected.some(same)) return { kind: "queued" };
+  const blocked = selection.blocked.find((b) => same(b.candidate));
+  if (blocked) return { kind: "blocked", reason: blocked.reason };
+  if (rooms.global <= 0) return { kind: "blocked", reason: { limit: "parallelism", max: snapshot.parallelism } };
+  const maxTasks = snapshot.maxActiveTasks(ti.dagId);
+  if (!rooms.dagRooms.has(ti.dagId)) return { kind: "blocked", reason: { limit: "max_active_tasks", dagId: ti.dagId, max: maxTasks } };
+  const pool = snapshot.pools.get(ti.pool);
+  if (!pool) return { kind: "blocked", reason: { limit: "pool_missing", pool: ti.pool } };
+  const open = rooms.poolOpen.get(ti.pool) ?? 0;
+  if (open < ti.poolSlots) return { kind: "blocked", reason: { limit: "pool", pool: ti.pool, open: Math.max(0, pool.slots - pool.occupied), needed: ti.poolSlots } };
+  const taken = (pred: (c: C) => boolean) => selection.selected.filter(pred).length;
+  if (taken((c) => c.dagId === ti.dagId) >= (rooms.dagRooms.get(ti.dagId) ?? 0)) return { kind: "behind", limit: "max_active_tasks" };
+  if (taken((c) => c.pool === ti.pool) >= open) return { kind: "behind", limit: "pool" };
+  return { kind: "behind", limit: "parallelism" };
+}
