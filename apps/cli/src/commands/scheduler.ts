@@ -13,7 +13,7 @@ export function registerSchedulerCommand(program: Command): void {
     .action(async () => {
       const config = cliConfig();
       const logger = createLogger(config, "scheduler");
-      const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home });
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home, logger });
       try {
         await assertMigrated(database);
         const service = await startSchedulerService(database, config, logger);

@@ -25,7 +25,7 @@ export function registerStandaloneCommand(program: Command): void {
       if (other) {
         throw new UpdraftError("UPDRAFT_DB_LOCKED", `a standalone (pid ${other.pid}) already runs on ${config.home} at ${other.url}`);
       }
-      const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home });
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home, logger });
       try {
         await migrate(database);
         await ensureDefaultPool(database.db);

@@ -5,6 +5,7 @@ import { buildApiServer } from "@updraft/api";
 import { Broker } from "@updraft/broker";
 import type { Command } from "commander";
 import { cliConfig, openCliDatabase } from "../cli-context.ts";
+import { createLogger } from "../logger.ts";
 
 export function registerWebserverCommand(program: Command): void {
   program
@@ -12,7 +13,7 @@ export function registerWebserverCommand(program: Command): void {
     .description("Run the dashboard and REST API (UPDRAFT_WEB_HOST:UPDRAFT_WEB_PORT)")
     .action(async () => {
       const config = cliConfig();
-      const database = await openCliDatabase();
+      const database = await openCliDatabase({ logger: createLogger(config, "webserver") });
       // With the distributed executor the webserver also shows the broker: bull-board and queue lengths.
       const broker = config.executor === "distributed" ? new Broker({ redisUrl: config.redisUrl, prefix: config.brokerPrefix }) : undefined;
       const server = await buildApiServer({ database, config, broker, logger: { level: config.logLevel } });
