@@ -2,6 +2,7 @@
 // edge) and the metadata database. The embedded database is migrated on open so a newcomer needs
 // no setup step; a Postgres database must be migrated on purpose (`updraft db migrate`).
 import { loadConfig, type FrozenConfig } from "@updraft/config";
+import type { Logger } from "@updraft/core";
 import { assertMigrated, migrate, openDatabase, type UpdraftDatabase } from "@updraft/db";
 
 let config: FrozenConfig | undefined;
@@ -14,6 +15,8 @@ export function cliConfig(): FrozenConfig {
 export interface DatabaseUse {
   /** Migrate the embedded database if needed (default true); Postgres is only checked. */
   autoMigrateEmbedded?: boolean;
+  /** Logs "Postgres unreachable" / "Postgres is back" for long-running commands. */
+  logger?: Logger;
 }
 
 /**
@@ -22,7 +25,7 @@ export interface DatabaseUse {
  */
 export async function openCliDatabase(use: DatabaseUse = {}): Promise<UpdraftDatabase> {
   const { databaseUrl, home } = cliConfig();
-  const database = await openDatabase({ databaseUrl, home });
+  const database = await openDatabase({ databaseUrl, home, logger: use.logger });
   try {
     if (database.driver === "pglite" && use.autoMigrateEmbedded !== false) await migrate(database);
     else if (use.autoMigrateEmbedded !== false) await assertMigrated(database);

@@ -63,7 +63,10 @@ function createExecutor(database: UpdraftDatabase, config: FrozenConfig, logger:
         // Workers on other machines write to the result backend themselves; PGlite is one process's file.
         throw new UpdraftError("UPDRAFT_CONFIG_INVALID", 'UPDRAFT_EXECUTOR="distributed" needs DATABASE_URL (Postgres): workers write results to it');
       }
-      return new DistributedExecutor(new Broker({ redisUrl: config.redisUrl, prefix: config.brokerPrefix }), logger.child({ component: "executor" }));
+      return new DistributedExecutor(
+        new Broker({ redisUrl: config.redisUrl, prefix: config.brokerPrefix, logger: logger.child({ component: "broker" }) }),
+        logger.child({ component: "executor" }),
+      );
   }
 }
 

@@ -110,7 +110,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
 
   await registerOpenApi(app, API_VERSION);
   const context: ApiContext = { db: options.database.db, config: options.config };
-  healthRoutes(app, context);
+  healthRoutes(app, context, options.broker);
   dagRoutes(app, context);
   dagRunRoutes(app, context);
   taskInstanceRoutes(app, context);

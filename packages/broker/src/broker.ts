@@ -3,7 +3,7 @@
 // retried by BullMQ (attempts 1, no stalled re-runs): retries are new tries decided in Postgres.
 import { Queue, type ConnectionOptions } from "bullmq";
 import { Redis } from "ioredis";
-import type { QueuedTaskInstance } from "@updraft/core";
+import { outageLog, silentLogger, type Logger, type OutageLog, type QueuedTaskInstance } from "@updraft/core";
 import { jobIdFor, type TryIdentity } from "./job-id.ts";
 import { toJobData, type TryJobData } from "./job-data.ts";
 
@@ -11,7 +11,12 @@ export interface BrokerOptions {
   redisUrl: string;
   /** Redis key prefix; tests use their own so they never see each other's queues. @defaultValue "updraft" */
   prefix?: string;
+  /** Where "Redis unreachable" / "Redis is back" go, one line each per outage. @defaultValue silent */
+  logger?: Logger;
 }
+
+/** A Redis command the scheduler asks while deciding loss gets this long before "cannot tell". */
+const PROBE_TIMEOUT_MS = 2_000;
 
 /** Name of the job (BullMQ's job name) carrying one try. */
 export const TRY_JOB = "try";
@@ -19,26 +24,95 @@ export const TRY_JOB = "try";
 /** Completed and failed jobs are kept this long for bull-board, then removed by BullMQ. */
 const KEEP_FINISHED = { age: 3_600, count: 10_000 };
 
+/** Reconnect backoff: 100 ms doubling to 2 s, forever (a Redis outage is waited out, never fatal). */
+function retryDelay(times: number): number {
+  return Math.min(2_000, 100 * 2 ** Math.min(times, 5));
+}
+
 export class Broker {
   readonly prefix: string;
   readonly connection: Redis;
   private readonly queues = new Map<string, Queue<TryJobData>>();
   /** Connections handed to BullMQ workers: BullMQ does not close connections it did not create. */
   private readonly workerConnections: Redis[] = [];
+  /** One "unreachable" line per outage, one "back" line when it ends. */
+  readonly outage: OutageLog;
+  private reconnected = false;
+  private readonly reconnectListeners = new Set<() => void>();
 
   constructor(private readonly options: BrokerOptions) {
     this.prefix = options.prefix ?? "updraft";
+    this.outage = outageLog(options.logger ?? silentLogger, "Redis");
     // maxRetriesPerRequest null: commands wait for a reconnect instead of failing while Redis is away.
-    this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
-    this.connection.on("error", () => {});
+    this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false, retryStrategy: retryDelay });
+    this.watch(this.connection);
   }
 
   /** Connection options for BullMQ workers (they open their own blocking connections). */
   workerConnection(): ConnectionOptions {
-    const connection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
-    connection.on("error", () => {});
+    const connection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null, retryStrategy: retryDelay });
+    this.watch(connection);
     this.workerConnections.push(connection);
     return connection;
+  }
+
+  /** True while the broker's connection to Redis is up. */
+  get isConnected(): boolean {
+    return this.connection.status === "ready";
+  }
+
+  /**
+   * True once after the connection to Redis came back from an outage (then false until the next
+   * one). Redis may have restarted empty, so whoever holds queued work compares and re-sends.
+   */
+  takeReconnected(): boolean {
+    const value = this.reconnected;
+    this.reconnected = false;
+    return value;
+  }
+
+  /** Calls `listener` each time the connection comes back from an outage. Returns an unsubscribe. */
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
+
+  // Every connection gets an error handler (an unhandled 'error' would kill the process); the
+  // outage is logged once, and its end once, whichever connection notices first.
+  private watch(connection: Redis): void {
+    connection.on("error", (error: Error) => this.outage.down(error));
+    connection.on("close", () => {
+      if (connection === this.connection && !this.closing) this.outage.down(new Error("connection closed"));
+    });
+    connection.on("ready", () => {
+      if (connection !== this.connection) return;
+      if (this.outage.up()) {
+        this.reconnected = true;
+        for (const listener of this.reconnectListeners) listener();
+      }
+    });
+  }
+
+  private closing = false;
+
+  /**
+   * Whether a live worker still holds the job of this try: its BullMQ lock (renewed by the worker
+   * every lockDuration / 2) exists. false: no lock (the worker is gone, frozen, or Redis lost it);
+   * undefined: Redis cannot be asked right now, so nothing can be said.
+   */
+  async isTryHeld(ti: TryIdentity & { queue: string }): Promise<boolean | undefined> {
+    if (!this.isConnected) return undefined;
+    const key = `${this.prefix}:${ti.queue}:${jobIdFor(ti)}:lock`;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), PROBE_TIMEOUT_MS)));
+    try {
+      const exists = await Promise.race([this.connection.exists(key), timeout]);
+      return exists === undefined ? undefined : exists === 1;
+    } catch {
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   queue(name: string): Queue<TryJobData> {
@@ -81,6 +155,8 @@ export class Broker {
    * or ended without the try being recorded (a worker died before it could start it). Returns how many.
    */
   async reconcile(queued: readonly QueuedTaskInstance[]): Promise<number> {
+    // Unreachable: commands would wait for the reconnect; the next check compares instead.
+    if (!this.isConnected) return 0;
     const missing: QueuedTaskInstance[] = [];
     for (const ti of queued) {
       const job = await this.queue(ti.queue).getJob(jobIdFor(ti));
@@ -125,6 +201,7 @@ export class Broker {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => {})));
     for (const connection of this.workerConnections) connection.disconnect();
     this.connection.disconnect();

@@ -29,6 +29,14 @@ export class DistributedExecutor implements Executor {
     return this.broker.reconcile(queued);
   }
 
+  isTryHeld(ti: Pick<QueuedTaskInstance, "dagId" | "runId" | "taskId" | "tryNumber" | "queue">): Promise<boolean | undefined> {
+    return this.broker.isTryHeld(ti);
+  }
+
+  takeReconnected(): boolean {
+    return this.broker.takeReconnected();
+  }
+
   async close(): Promise<void> {
     await this.pending;
     await this.broker.close();

@@ -37,6 +37,15 @@ export interface Executor {
    * what the broker lost). Returns how many were sent again. Absent for in-process executors.
    */
   reconcile?(queued: readonly QueuedTaskInstance[]): Promise<number>;
+  /**
+   * The second loss signal besides the heartbeat row: whether whoever runs this try still holds
+   * it (the distributed executor: the worker's BullMQ job lock exists). true: held by a live
+   * worker; false: nobody holds it; undefined: cannot tell now (the broker is unreachable).
+   * Absent for in-process executors.
+   */
+  isTryHeld?(ti: Pick<QueuedTaskInstance, "dagId" | "runId" | "taskId" | "tryNumber" | "queue">): Promise<boolean | undefined>;
+  /** True once after the broker came back from an outage: queued work may be lost, compare now. */
+  takeReconnected?(): boolean;
   /** Stops taking work and waits for (or hands back) what it holds. */
   close(): Promise<void>;
 }

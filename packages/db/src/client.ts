@@ -3,11 +3,12 @@
 // type for both, so nothing above this file knows which driver runs.
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { UpdraftError } from "@updraft/core";
+import { outageLog, silentLogger, UpdraftError, type Logger } from "@updraft/core";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
+import { ListenConnection } from "./listen-connection.ts";
 import { lockDirectory } from "./lock.ts";
 import { maskDatabaseUrl } from "./pg-errors.ts";
 import * as schema from "./schema/index.ts";
@@ -38,7 +39,9 @@ export interface UpdraftDatabase {
   driver: DatabaseDriver;
   /**
    * Subscribes to a Postgres NOTIFY channel (a dedicated connection on Postgres, PGlite's own
-   * listener when embedded); resolves to a function that unsubscribes.
+   * listener when embedded); resolves to a function that unsubscribes. On Postgres the connection
+   * survives restarts: it reconnects, subscribes again and calls `onNotify("")` once, since
+   * notifications sent while it was away are lost.
    */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** Closes connections and, for PGlite, releases the directory lock. Safe to call twice. */
@@ -52,6 +55,11 @@ export interface OpenDatabaseOptions {
   home: string;
   /** Maximum Postgres connections in the pool (default 10). Ignored for PGlite. */
   poolSize?: number | undefined;
+  /**
+   * Where "Postgres unreachable" / "Postgres is back" go: one line each per outage, however many
+   * queries fail in between. @defaultValue silent
+   */
+  logger?: Logger | undefined;
 }
 
 /**
@@ -62,7 +70,7 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<UpdraftDatabase> {
   return options.databaseUrl === undefined || options.databaseUrl === ""
     ? openPglite(options.home)
-    : openPostgres(options.databaseUrl, options.poolSize ?? 10);
+    : openPostgres(options.databaseUrl, options.poolSize ?? 10, options.logger ?? silentLogger);
 }
 
 /** The data directory PGlite uses for a given Updraft home. */
@@ -70,11 +78,20 @@ export function pgliteDataDir(home: string): string {
   return join(home, "db");
 }
 
-async function openPostgres(databaseUrl: string, poolSize: number): Promise<UpdraftDatabase> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
-  // An idle client losing its connection emits 'error' on the pool; unhandled it would crash the
-  // process. The pool drops that client and the next query reports the failure to its caller.
-  pool.on("error", () => {});
+async function openPostgres(databaseUrl: string, poolSize: number, logger: Logger): Promise<UpdraftDatabase> {
+  // keepAlive and a connect timeout: a server that vanished without closing the socket (a cut
+  // network) is noticed instead of hanging every query forever.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, keepAlive: true, connectionTimeoutMillis: 10_000 });
+  const outage = outageLog(logger, "Postgres");
+  // A client losing its connection emits 'error': on the pool while idle, on the client itself
+  // while checked out (e.g. held in a transaction between two statements when Postgres restarts,
+  // 57P01). Unhandled, either would crash the process. Both are handled: the pool drops the broken
+  // client and the statement in flight, if any, reports the failure to its caller.
+  pool.on("error", (error) => outage.down(error));
+  pool.on("connect", (client) => {
+    client.on("error", (error) => outage.down(error));
+    outage.up();
+  });
   try {
     await pool.query("select 1");
   } catch (error) {
@@ -87,30 +104,16 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Updr
     });
   }
   const db = drizzleNodePg({ client: pool, schema });
-  const listeners = new Set<pg.PoolClient>();
+  // LISTEN runs on its own connection that reconnects and subscribes again by itself.
+  const listener = new ListenConnection(databaseUrl, outage);
   let closed: Promise<void> | undefined;
   return {
     db,
     driver: "postgres",
-    listen: async (channel, onNotify) => {
-      const client = await pool.connect();
-      listeners.add(client);
-      client.on("notification", (message) => {
-        if (message.channel === channel) onNotify(message.payload ?? "");
-      });
-      // A lost listening connection is dropped; callers keep a periodic pass as the safety net.
-      client.on("error", () => listeners.delete(client));
-      await client.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
-      return async () => {
-        if (!listeners.delete(client)) return;
-        await client.query(`UNLISTEN "${channel.replaceAll('"', '""')}"`).catch(() => {});
-        client.release();
-      };
-    },
+    listen: (channel, onNotify) => listener.listen(channel, onNotify),
     close: () =>
       (closed ??= (async () => {
-        for (const client of listeners) client.release(true);
-        listeners.clear();
+        await listener.close();
         await pool.end();
       })()),
   };

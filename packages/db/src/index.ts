@@ -4,7 +4,7 @@ export * as schema from "./schema/index.ts";
 export * from "./schema/index.ts";
 export * from "./client.ts";
 export * from "./migrations.ts";
-export { isUniqueViolation, maskDatabaseUrl, sqlStateOf } from "./pg-errors.ts";
+export { isConnectionError, isUniqueViolation, maskDatabaseUrl, sqlStateOf } from "./pg-errors.ts";
 export * from "./repositories/dags.ts";
 export * from "./repositories/import-errors.ts";
 export * from "./repositories/users.ts";

@@ -14,6 +14,32 @@ export interface BashInvocation {
   skipOnExitCode: number;
 }
 
+/** Process groups of bash commands running in this process now (each command leads its own). */
+const liveGroups = new Set<number>();
+
+let groupListener: ((pgid: number) => void) | null = null;
+
+/** Calls `listener` with the process group of each bash command as it starts (the pool tells its parent). */
+export function onCommandStarted(listener: (pgid: number) => void): void {
+  groupListener = listener;
+}
+
+/**
+ * Kills (SIGKILL) every bash command this process started that is still running, with all its
+ * children. A task process calls it when its parent (worker, standalone) is gone, so no command
+ * outlives the process that would record it.
+ */
+export function killRunningCommands(): void {
+  for (const pgid of liveGroups) {
+    try {
+      process.kill(-pgid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+  liveGroups.clear();
+}
+
 export async function runBash(invocation: BashInvocation, ctx: TaskContext, sink: LogSink): Promise<TryOutcome> {
   const scratch = invocation.cwd ? null : await mkdtemp(join(tmpdir(), "updraft-bash-"));
   try {
@@ -24,6 +50,11 @@ export async function runBash(invocation: BashInvocation, ctx: TaskContext, sink
         stdio: ["ignore", "pipe", "pipe"],
         detached: true,
       });
+      const pgid = child.pid;
+      if (pgid !== undefined) {
+        liveGroups.add(pgid);
+        groupListener?.(pgid);
+      }
       let lastStdoutLine = "";
       const emit = (stream: LogStream, line: string) => {
         if (stream === "stdout" && line.trim() !== "") lastStdoutLine = line;
@@ -58,6 +89,7 @@ export async function runBash(invocation: BashInvocation, ctx: TaskContext, sink
       ctx.signal.addEventListener("abort", kill, { once: true });
       child.on("error", (error) => resolve({ state: "failed", error: `could not start bash: ${error.message}`, timedOut: false }));
       child.on("close", (code, signal) => {
+        if (pgid !== undefined) liveGroups.delete(pgid);
         ctx.signal.removeEventListener("abort", kill);
         stdout.flush();
         stderr.flush();

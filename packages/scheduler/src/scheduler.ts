@@ -11,7 +11,8 @@ import { eq } from "drizzle-orm";
 import { processDagsFolder, type DagProcessingOptions } from "./dag-processor.ts";
 import { claimTaskInstances } from "./store/claim-store.ts";
 import { DagCache, type CachedDag } from "./store/dag-cache.ts";
-import { failZombies, recoverStaleQueued, type LostTryThresholds } from "./store/lost-tries-store.ts";
+import { LostTryWatch } from "./lost-try-watch.ts";
+import type { LostTryThresholds } from "./store/lost-tries-store.ts";
 import { progressRunningRuns, runsWithDueRetries } from "./store/progress-store.ts";
 import { createDueScheduledRuns, startQueuedRuns } from "./store/run-store.ts";
 
@@ -54,11 +55,21 @@ export class Scheduler {
   private lastFull = 0;
   /** A run finished in the last pass: queued runs may start now. */
   private runsFinished = false;
+  private readonly lostTryWatch: LostTryWatch;
   /** Passes run so far (exposed for metrics and tests). */
   passes = 0;
 
   constructor(private readonly options: SchedulerOptions) {
     this.now = options.now ?? (() => new Date());
+    this.lostTryWatch = new LostTryWatch({
+      db: options.database.db,
+      executor: options.executor,
+      thresholds: options.lostTries,
+      intervalMs: Math.min(2_000, options.heartbeatMs),
+      logger: options.logger,
+      onRecovered: () => this.requestFullPass(),
+      now: this.now,
+    });
   }
 
   async start(): Promise<void> {
@@ -72,6 +83,7 @@ export class Scheduler {
     });
     if (this.options.dagProcessing) await this.parseDags();
     this.loop = this.run();
+    this.lostTryWatch.start();
     this.options.logger.info({ executor: this.options.executor.name, limits: this.options.limits }, "scheduler started");
   }
 
@@ -95,6 +107,7 @@ export class Scheduler {
     this.stopped = true;
     this.wake?.();
     await this.loop;
+    await this.lostTryWatch.stop();
     await this.parsing;
     await this.unlisten?.();
     if (this.jobId !== null) {
@@ -109,13 +122,16 @@ export class Scheduler {
       this.pending = false;
       try {
         await this.pass();
+        if (failures > 0) this.options.logger.info({ failures }, "scheduler passes resumed");
         failures = 0;
       } catch (error) {
         failures++;
         this.fullRequested = true; // the runs this pass had taken are looked at again
-        // The database may be away; log, back off and carry on rather than crash.
-        this.options.logger.error({ err: errorMessage(error), failures }, "scheduler pass failed");
-        await this.sleep(Math.min(30_000, 250 * 2 ** Math.min(failures, 7)));
+        // The database may be away: log the first failure (the connection logs the outage once
+        // too), back off and carry on rather than crash; at most 5 s between attempts.
+        const log = failures === 1 ? this.options.logger.error : this.options.logger.debug;
+        log.call(this.options.logger, { err: errorMessage(error), failures }, "scheduler pass failed; retrying");
+        await this.sleep(Math.min(5_000, 250 * 2 ** Math.min(failures, 7)));
         continue;
       }
       if (!this.pending) await this.sleep(this.options.heartbeatMs);
@@ -174,18 +190,15 @@ export class Scheduler {
     if (claim.queued.length > 0) executor.execute(claim.queued);
     // Another scheduler is claiming right now; look again shortly rather than spin.
     if (!claim.ran) setTimeout(() => this.nudge(), 50).unref();
-    await this.housekeeping(dags, now);
+    await this.housekeeping(now);
   }
 
-  // The slow periodic part of a pass: heartbeat, lost tries, DAG parsing.
-  private async housekeeping(dags: ReadonlyMap<string, CachedDag>, now: Date): Promise<void> {
+  // The slow periodic part of a pass: heartbeat, DAG parsing (lost tries have their own watch).
+  private async housekeeping(now: Date): Promise<void> {
     if (now.getTime() - this.lastHeartbeat >= this.options.heartbeatMs && this.jobId !== null) {
       this.lastHeartbeat = now.getTime();
       const { db } = this.options.database;
       await db.update(schedulerJobs).set({ latestHeartbeat: now }).where(eq(schedulerJobs.id, this.jobId));
-      const zombies = await failZombies(db, dags, this.options.lostTries, now, this.options.logger);
-      const requeued = await recoverStaleQueued(db, dags, this.options.executor, this.options.lostTries, now, this.options.logger);
-      if (zombies + requeued > 0) this.requestFullPass();
     }
     const processing = this.options.dagProcessing;
     if (processing && !this.parsing && now.getTime() - this.lastDagParse >= processing.intervalMs) {

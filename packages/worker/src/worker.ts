@@ -22,6 +22,26 @@ export interface WorkerOptions {
   name: string;
   heartbeatMs: number;
   logger: Logger;
+  /**
+   * A database handle used only for heartbeats: its own connection, so a full pool (many tries
+   * recording at once) never delays them past the loss threshold. @defaultValue db
+   */
+  heartbeatDb?: UpdraftDb;
+}
+
+/**
+ * How long a worker's BullMQ job lock lives without renewal (renewed every half of it). A worker
+ * that dies or freezes loses its locks within this time: the scheduler's second loss signal.
+ */
+export const JOB_LOCK_MS = 10_000;
+
+/** Errors that mean "Redis is away" (logged once per outage), not a problem with a job. */
+function isRedisConnectionError(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (
+    (typeof code === "string" && ["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"].includes(code)) ||
+    /Connection is closed|connect ECONNREFUSED|Stream isn't writeable|socket closed/i.test(error.message)
+  );
 }
 
 export class UpdraftWorker {
@@ -29,6 +49,8 @@ export class UpdraftWorker {
   private readonly outcomes: OutcomeBuffer;
   private readonly consumers: BullWorker<TryJobData>[] = [];
   private heartbeat: NodeJS.Timeout | null = null;
+  private beating: Promise<void> | null = null;
+  private heartbeatFailing = false;
   private active = 0;
   private counters = { processed: 0, succeeded: 0, failed: 0 };
   private readonly host = hostname();
@@ -54,11 +76,22 @@ export class UpdraftWorker {
         // A job is never run twice by BullMQ: a worker that dies leaves its job to fail as stalled,
         // and the scheduler retries the try (as a new try) once its heartbeat is missed.
         maxStalledCount: 0,
+        // A short lock: a dead or frozen worker's jobs lose their lock in seconds, which is how the
+        // scheduler tells it from a slow one (a live worker renews every lockDuration / 2).
+        lockDuration: JOB_LOCK_MS,
+        stalledInterval: JOB_LOCK_MS,
       });
-      consumer.on("error", (error) => logger.warn({ err: errorMessage(error), queue }, "queue connection problem; retrying"));
+      // Connection trouble is logged once per outage by the broker; other errors are logged here.
+      consumer.on("error", (error) => {
+        if (isRedisConnectionError(error)) this.options.broker.outage.down(error);
+        else logger.warn({ err: errorMessage(error), queue }, "queue error");
+      });
       this.consumers.push(consumer);
     }
-    this.heartbeat = setInterval(() => void this.beat(), this.options.heartbeatMs);
+    this.heartbeat = setInterval(() => {
+      // Never two beats at once: a beat waiting on an unreachable database is not stacked upon.
+      this.beating ??= this.beat().finally(() => (this.beating = null));
+    }, this.options.heartbeatMs);
     logger.info({ name, queues, concurrency, pid: process.pid }, "worker started");
   }
 
@@ -68,6 +101,7 @@ export class UpdraftWorker {
     logger.info({ name, active: this.active }, "worker stopping: finishing running tries");
     await Promise.all(this.consumers.map((c) => c.close()));
     if (this.heartbeat) clearInterval(this.heartbeat);
+    await this.beating;
     await this.beat();
     await this.pool.close();
     await this.outcomes.close();
@@ -101,18 +135,22 @@ export class UpdraftWorker {
   }
 
   private async beat(): Promise<void> {
-    const { db, name, logger } = this.options;
+    const { name, logger } = this.options;
+    const db = this.options.heartbeatDb ?? this.options.db;
     const counters = this.counters;
     this.counters = { processed: 0, succeeded: 0, failed: 0 };
     try {
       await heartbeatWorker(db, name, { active: this.active, ...counters });
       if (this.active > 0) await heartbeatRunningTries(db, name);
+      if (this.heartbeatFailing) logger.info({ name }, "worker heartbeats resumed");
+      this.heartbeatFailing = false;
     } catch (error) {
       // Keep the counts for the next beat; the database may be back by then.
       this.counters.processed += counters.processed;
       this.counters.succeeded += counters.succeeded;
       this.counters.failed += counters.failed;
-      logger.warn({ err: errorMessage(error) }, "worker heartbeat failed; retrying next beat");
+      if (!this.heartbeatFailing) logger.warn({ err: errorMessage(error) }, "worker heartbeat failed; retrying every beat");
+      this.heartbeatFailing = true;
     }
   }
 }

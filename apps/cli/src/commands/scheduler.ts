@@ -15,7 +15,7 @@ export function registerSchedulerCommand(program: Command): void {
       ]);
       const config = cliConfig();
       const logger = createLogger(config, "scheduler");
-      const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home });
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home, logger });
       try {
         await assertMigrated(database);
         const service = await startSchedulerService(database, config, logger);

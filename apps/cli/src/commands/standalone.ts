@@ -56,7 +56,7 @@ async function runStandalone(): Promise<void> {
   };
   try {
     step(config.databaseUrl ? "connecting to Postgres (DATABASE_URL)" : `opening the embedded database in ${config.home}`);
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home });
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home, logger });
     undo.push(() => database.close());
     step("migrating the database");
     await migrate(database);

@@ -8,9 +8,9 @@ export function registerWebserverCommand(program: Command): void {
     .command("webserver")
     .description("Run the dashboard and REST API (UPDRAFT_WEB_HOST:UPDRAFT_WEB_PORT)")
     .action(async () => {
-      const [{ buildApiServer }, { cliConfig, openCliDatabase }] = await Promise.all([import("@updraft/api"), import("../cli-context.ts")]);
+      const [{ buildApiServer }, { cliConfig, openCliDatabase }, { createLogger }] = await Promise.all([import("@updraft/api"), import("../cli-context.ts"), import("../logger.ts")]);
       const config = cliConfig();
-      const database = await openCliDatabase();
+      const database = await openCliDatabase({ logger: createLogger(config, "webserver") });
       // With the distributed executor the webserver also shows the broker: bull-board and queue lengths.
       const { Broker } = config.executor === "distributed" ? await import("@updraft/broker") : { Broker: undefined };
       const broker = Broker ? new Broker({ redisUrl: config.redisUrl, prefix: config.brokerPrefix }) : undefined;

@@ -37,17 +37,30 @@ export function registerWorkerCommand(program: Command): void {
       const queues = options.queues.split(",").map((q) => q.trim()).filter(Boolean);
       const name = options.name ?? `worker@${hostname()}:${process.pid}`;
       const logger = createLogger(config, "worker");
-      const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home });
-      const broker = new Broker({ redisUrl: config.redisUrl, prefix: config.brokerPrefix });
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home, logger });
+      // Heartbeats get their own connection: a pool busy recording tries never delays them.
+      const heartbeatDatabase = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home, poolSize: 1 });
+      const broker = new Broker({ redisUrl: config.redisUrl, prefix: config.brokerPrefix, logger });
       try {
         await assertMigrated(database);
-        const worker = new UpdraftWorker({ db: database.db, broker, dagsFolder: config.dagsFolder, queues, concurrency, name, heartbeatMs: config.workerHeartbeatMs, logger });
+        const worker = new UpdraftWorker({
+          db: database.db,
+          heartbeatDb: heartbeatDatabase.db,
+          broker,
+          dagsFolder: config.dagsFolder,
+          queues,
+          concurrency,
+          name,
+          heartbeatMs: config.workerHeartbeatMs,
+          logger,
+        });
         await worker.start();
         const signal = await untilSignal();
         logger.info({ signal }, "stopping");
         await worker.stop();
       } finally {
         await broker.close();
+        await heartbeatDatabase.close();
         await database.close();
       }
     });

@@ -1,5 +1,6 @@
 // GET /api/v1/health: answers without a user, as Airflow's does, so load balancers and compose
 // health checks can call it. The scheduler counts as healthy while its heartbeat is fresh.
+import type { Broker } from "@updraft/broker";
 import { latestJobHeartbeat } from "@updraft/db";
 import { sql } from "drizzle-orm";
 import { Health } from "../schemas/admin.ts";
@@ -9,7 +10,14 @@ import type { ApiApp, ApiContext } from "./context.ts";
 /** Heartbeats older than this (or 3 heartbeat intervals, if longer) mean the scheduler is gone. */
 export const SCHEDULER_HEALTH_THRESHOLD_MS = 30_000;
 
-export function healthRoutes(app: ApiApp, { db, config }: ApiContext): void {
+/** A broker that does not answer a PING within this long counts as unhealthy. */
+const BROKER_PING_TIMEOUT_MS = 1_000;
+
+/**
+ * Airflow's health shape (`metadatabase.status`, `scheduler.status`) plus, with the distributed
+ * executor, `broker.status` (Redis): each says on its own which dependency is down.
+ */
+export function healthRoutes(app: ApiApp, { db, config }: ApiContext, broker?: Broker): void {
   const thresholdMs = Math.max(SCHEDULER_HEALTH_THRESHOLD_MS, 3 * config.schedulerHeartbeatMs);
   app.get(
     "/api/v1/health",
@@ -28,10 +36,25 @@ export function healthRoutes(app: ApiApp, { db, config }: ApiContext): void {
         databaseOk = false;
       }
       const schedulerOk = heartbeat !== null && Date.now() - heartbeat.getTime() < thresholdMs;
+      const status = (ok: boolean) => (ok ? ("healthy" as const) : ("unhealthy" as const));
       return {
-        metadatabase: { status: databaseOk ? "healthy" : "unhealthy" },
-        scheduler: { status: schedulerOk ? "healthy" : "unhealthy", latest_scheduler_heartbeat: heartbeat?.toISOString() ?? null },
-      } as const;
+        metadatabase: { status: status(databaseOk) },
+        scheduler: { status: status(schedulerOk), latest_scheduler_heartbeat: heartbeat?.toISOString() ?? null },
+        ...(broker ? { broker: { status: status(await brokerAnswers(broker)) } } : {}),
+      };
     },
   );
+}
+
+async function brokerAnswers(broker: Broker): Promise<boolean> {
+  if (!broker.isConnected) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), BROKER_PING_TIMEOUT_MS)));
+  try {
+    return await Promise.race([broker.connection.ping().then((answer) => answer === "PONG"), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }

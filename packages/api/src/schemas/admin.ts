@@ -67,4 +67,6 @@ export const Health = Type.Object({
     status: Type.Enum(["healthy", "unhealthy"]),
     latest_scheduler_heartbeat: NullableDateTime,
   }),
+  /** Present with the distributed executor: whether Redis answers. */
+  broker: Type.Optional(Type.Object({ status: Type.Enum(["healthy", "unhealthy"]) })),
 });

@@ -4,6 +4,7 @@
 import { stat } from "node:fs/promises";
 import { importDagFile } from "@updraft/dag-loader";
 import type { Dag } from "@updraft/sdk";
+import { killRunningCommands, onCommandStarted } from "../run-bash.ts";
 import { runTry } from "../run-try.ts";
 import type { FromChild, ToChild, TryJob } from "./pool-protocol.ts";
 
@@ -47,6 +48,18 @@ process.on("message", async (message: ToChild) => {
   }
 });
 
-// The parent going away must not leave orphaned task processes behind.
-process.on("disconnect", () => process.exit(0));
+// The parent going away (stopped, crashed, SIGKILLed) must not leave orphaned task processes
+// behind: the IPC channel closing is the parent-death signal Node offers (there is no
+// PR_SET_PDEATHSIG). The running bash commands are killed with their whole process group.
+// Reparenting is watched too, in case the channel's close is not noticed.
+const parentPid = process.ppid;
+function parentGone(): never {
+  killRunningCommands();
+  process.exit(0);
+}
+process.on("disconnect", parentGone);
+onCommandStarted((pgid) => send({ type: "group", pgid }));
+setInterval(() => {
+  if (process.ppid !== parentPid) parentGone();
+}, 1_000).unref();
 send({ type: "ready" });

@@ -21,4 +21,6 @@ export type ToChild = { type: "run"; job: TryJob };
 export type FromChild =
   | { type: "ready" }
   | { type: "log"; stream: LogStream; line: string; at: string }
+  /** A bash command started in its own process group; the parent kills it with the try if needed. */
+  | { type: "group"; pgid: number }
   | { type: "done"; outcome: TryOutcome };

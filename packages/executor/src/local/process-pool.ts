@@ -1,6 +1,10 @@
 // A pool of reusable task processes (Celery's prefork pool): at most `size` children, started on
 // demand and kept for later tries; a child is replaced after `maxTriesPerChild` tries (so a
 // leaking task cannot grow forever), when it dies, or when it overstays a try's deadline.
+// The pool grows gradually: at most STARTING_AT_ONCE processes start at a time (a burst of tries
+// on a loaded machine must not fork 16 Node processes at once and starve everything else). Each
+// bash command of a try runs in its own process group that the pool kills with the try (deadline,
+// crash) and that the task process kills when its parent dies.
 import { fork, type ChildProcess } from "node:child_process";
 import { siblingModule, updraftNodeArgs } from "@updraft/dag-loader";
 import type { LogLine, TryOutcome } from "../task-outcome.ts";
@@ -11,6 +15,22 @@ interface PooledChild {
   ready: Promise<void>;
   tries: number;
   busy: boolean;
+  /** Process groups of the bash commands of the current try. */
+  groups: Set<number>;
+}
+
+/** Task processes starting at the same time, at most. */
+const STARTING_AT_ONCE = 2;
+
+function killGroups(child: PooledChild): void {
+  for (const pgid of child.groups) {
+    try {
+      process.kill(-pgid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+  child.groups.clear();
 }
 
 export interface PoolOptions {
@@ -30,6 +50,8 @@ export class TaskProcessPool {
   private readonly children = new Set<PooledChild>();
   private readonly waiting: Array<(child: PooledChild) => void> = [];
   private closed = false;
+  private starting = 0;
+  private warmTarget = 0;
 
   constructor(private readonly options: PoolOptions) {}
 
@@ -45,7 +67,8 @@ export class TaskProcessPool {
 
   /** Starts up to `n` idle children now, so the first tries do not wait for a process start. */
   warm(n: number): void {
-    for (let i = this.children.size; i < Math.min(n, this.options.size); i++) this.spawn();
+    this.warmTarget = Math.min(n, this.options.size);
+    this.pump();
   }
 
   /** Runs one try in a pooled process. Resolves to "refused" when onStart declined it. */
@@ -76,11 +99,16 @@ export class TaskProcessPool {
         resolve(outcome);
       };
       const onMessage = (message: FromChild) => {
-        if (message.type === "log") hooks.onLog({ stream: message.stream, line: message.line, at: new Date(message.at) });
-        else if (message.type === "done") finish(message.outcome);
+        if (message.type === "group") child.groups.add(message.pgid);
+        else if (message.type === "log") hooks.onLog({ stream: message.stream, line: message.line, at: new Date(message.at) });
+        else if (message.type === "done") {
+          child.groups.clear();
+          finish(message.outcome);
+        }
       };
       const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         this.children.delete(child);
+        killGroups(child);
         finish({ state: "failed", error: `the task process exited (${signal ?? `code ${code}`}) during the try`, timedOut: false });
       };
       child.process.on("message", onMessage);
@@ -89,6 +117,7 @@ export class TaskProcessPool {
         deadline = setTimeout(() => {
           child.process.off("exit", onExit);
           this.children.delete(child);
+          killGroups(child);
           child.process.kill("SIGKILL");
           finish({ state: "failed", error: `the try exceeded its executionTimeout and its process was killed`, timedOut: true });
         }, hooks.deadlineMs);
@@ -104,7 +133,7 @@ export class TaskProcessPool {
         return Promise.resolve(c);
       }
     }
-    if (this.children.size < this.options.size) {
+    if (this.children.size < this.options.size && this.starting < STARTING_AT_ONCE) {
       const c = this.spawn();
       c.busy = true;
       return Promise.resolve(c);
@@ -112,17 +141,28 @@ export class TaskProcessPool {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  private release(child: PooledChild): void {
-    const alive = this.children.has(child) && child.process.exitCode === null && child.process.signalCode === null;
-    if (!alive || child.tries >= this.options.maxTriesPerChild || this.closed) {
-      void this.retire(child);
-      if (this.closed) return;
+  // Grows the pool one step: a new process for the next waiting try, or an idle one up to the
+  // warm target, while fewer than STARTING_AT_ONCE are starting.
+  private pump(): void {
+    while (!this.closed && this.starting < STARTING_AT_ONCE && this.children.size < this.options.size) {
       const next = this.waiting.shift();
       if (next) {
         const fresh = this.spawn();
         fresh.busy = true;
         next(fresh);
+      } else if (this.children.size < this.warmTarget) {
+        this.spawn();
+      } else {
+        return;
       }
+    }
+  }
+
+  private release(child: PooledChild): void {
+    const alive = this.children.has(child) && child.process.exitCode === null && child.process.signalCode === null;
+    if (!alive || child.tries >= this.options.maxTriesPerChild || this.closed) {
+      void this.retire(child);
+      this.pump();
       return;
     }
     const next = this.waiting.shift();
@@ -139,6 +179,7 @@ export class TaskProcessPool {
       process: proc,
       tries: 0,
       busy: false,
+      groups: new Set(),
       ready: new Promise((resolve, reject) => {
         const onReady = (m: FromChild) => {
           if (m.type !== "ready") return;
@@ -149,7 +190,15 @@ export class TaskProcessPool {
         proc.once("exit", (code) => reject(new Error(`task process exited before it was ready (code ${code})`)));
       }),
     };
-    child.ready.catch(() => this.children.delete(child));
+    this.starting++;
+    const started = () => {
+      this.starting--;
+      this.pump();
+    };
+    child.ready.then(started, () => {
+      this.children.delete(child);
+      started();
+    });
     proc.on("exit", () => this.children.delete(child));
     this.children.add(child);
     return child;
@@ -157,6 +206,7 @@ export class TaskProcessPool {
 
   private async retire(child: PooledChild): Promise<void> {
     this.children.delete(child);
+    killGroups(child);
     if (child.process.exitCode !== null || child.process.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       child.process.once("exit", () => resolve());

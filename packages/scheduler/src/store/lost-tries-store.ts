@@ -4,32 +4,69 @@
 import { errorMessage, formatDuration, retryPolicyOf, type Executor, type Logger } from "@updraft/core";
 import { dagRuns, finishTry, markTryRunning, taskInstances, type UpdraftDb } from "@updraft/db";
 import { and, eq, isNull, lt, or } from "drizzle-orm";
-import { isStaleQueued, isZombie } from "../decisions/find-lost-tries.ts";
+import { isLost, isStaleQueued, needsHolderCheck, silenceMs, type LossThresholds } from "../decisions/find-lost-tries.ts";
 import { queuedRowColumns, toQueuedTaskInstance } from "./claim-store.ts";
 import type { CachedDag } from "./dag-cache.ts";
 
 export interface LostTryThresholds {
-  /** A running try without heartbeat for this long is a zombie. */
+  /**
+   * A running try silent this long is lost when its holder cannot be asked (no broker, or the
+   * broker is unreachable). UPDRAFT_WORKER_OFFLINE_AFTER_SEC.
+   */
   zombieAfterMs: number;
+  /**
+   * A running try silent this long is lost when the executor says nobody holds it any more (the
+   * worker's BullMQ job lock expired). @defaultValue min(zombieAfterMs, 10 s)
+   */
+  fastZombieAfterMs?: number;
   /** A queued try not started after this long is checked with the executor. */
   queuedCheckAfterMs: number;
 }
 
-export async function failZombies(db: UpdraftDb, dags: ReadonlyMap<string, CachedDag>, thresholds: LostTryThresholds, now: Date, logger: Logger): Promise<number> {
-  const cutoff = new Date(now.getTime() - thresholds.zombieAfterMs);
+/** A try still held by a live worker is declared lost only after this much silence (Airflow's zombie threshold). */
+const HELD_ZOMBIE_AFTER_MS = 300_000;
+const FAST_ZOMBIE_AFTER_MS = 10_000;
+
+/** The three silence thresholds of the loss decision, from the configured ones. */
+export function lossThresholds(thresholds: LostTryThresholds): LossThresholds {
+  const fastAfterMs = Math.min(thresholds.fastZombieAfterMs ?? FAST_ZOMBIE_AFTER_MS, thresholds.zombieAfterMs);
+  return { fastAfterMs, slowAfterMs: thresholds.zombieAfterMs, heldAfterMs: Math.max(HELD_ZOMBIE_AFTER_MS, thresholds.zombieAfterMs) };
+}
+
+/**
+ * Fails running tries whose worker is gone (see decisions/find-lost-tries.ts for the rule): each
+ * ends as a failed try, retried if retries are left. Silence counts from `notBefore` at the
+ * earliest (when this scheduler last regained the database). Returns how many were failed.
+ */
+export async function failZombies(
+  db: UpdraftDb,
+  dags: ReadonlyMap<string, CachedDag>,
+  executor: Pick<Executor, "isTryHeld">,
+  thresholds: LostTryThresholds,
+  now: Date,
+  notBefore: Date,
+  logger: Logger,
+): Promise<number> {
+  const loss = lossThresholds(thresholds);
+  const cutoff = new Date(now.getTime() - loss.fastAfterMs);
   const running = await db
-    .select({ dagId: taskInstances.dagId, runId: taskInstances.runId, taskId: taskInstances.taskId, tryNumber: taskInstances.tryNumber, lastHeartbeatAt: taskInstances.lastHeartbeatAt, startDate: taskInstances.startDate, workerName: taskInstances.workerName })
+    .select({ dagId: taskInstances.dagId, runId: taskInstances.runId, taskId: taskInstances.taskId, tryNumber: taskInstances.tryNumber, queue: taskInstances.queue, lastHeartbeatAt: taskInstances.lastHeartbeatAt, startDate: taskInstances.startDate, workerName: taskInstances.workerName })
     .from(taskInstances)
     .where(and(eq(taskInstances.state, "running"), or(isNull(taskInstances.lastHeartbeatAt), lt(taskInstances.lastHeartbeatAt, cutoff))));
   let failed = 0;
-  for (const ti of running.filter((t) => isZombie(t, now, thresholds.zombieAfterMs))) {
+  for (const ti of running) {
+    const silence = silenceMs(ti, now, notBefore);
+    if (!needsHolderCheck(silence, loss)) continue;
+    const held = executor.isTryHeld ? await executor.isTryHeld(ti) : undefined;
+    if (!isLost(silence, held, loss)) continue;
     const spec = dags.get(ti.dagId)?.tasks.get(ti.taskId);
     const policy = retryPolicyOf(spec);
-    const error = `the try was lost: ${ti.workerName ?? "its worker"} sent no heartbeat for ${formatDuration(thresholds.zombieAfterMs)} (worker died or was cut off)`;
+    const why = held === false ? " and no longer holds its job" : held === true ? " (it still holds its job but cannot reach the database)" : "";
+    const error = `the try was lost: ${ti.workerName ?? "its worker"} sent no heartbeat for ${formatDuration(silence)}${why} (worker died or was cut off)`;
     const result = await finishTry(db, ti, { result: "failed", error, policy }, now);
     if (result.accepted) {
       failed++;
-      logger.warn({ ti: { dagId: ti.dagId, runId: ti.runId, taskId: ti.taskId, tryNumber: ti.tryNumber }, next: result.state }, "zombie try failed");
+      logger.warn({ ti: { dagId: ti.dagId, runId: ti.runId, taskId: ti.taskId, tryNumber: ti.tryNumber }, worker: ti.workerName, silenceMs: silence, held, next: result.state }, "lost try failed");
     }
   }
   return failed;
