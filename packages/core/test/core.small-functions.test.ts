@@ -50,6 +50,10 @@ describe("retry delays", () => {
     const backoff = { ...policy, retryExponentialBackoff: true, maxRetryDelayMs: 5_000 };
     expect([1, 2, 3, 4].map((t) => retryDelayMs(backoff, t))).toEqual([1_000, 2_000, 4_000, 5_000]);
   });
+  it("never caps a fixed delay with maxRetryDelay (Airflow caps only exponential backoff)", () => {
+    const fixed = { ...policy, retryDelayMs: 6_000, maxRetryDelayMs: 1_000 };
+    expect([1, 2, 3].map((t) => retryDelayMs(fixed, t))).toEqual([6_000, 6_000, 6_000]);
+  });
   it("dates the next try from the failure", () => {
     expect(nextRetryAt(policy, 1, new Date(0)).getTime()).toBe(1_000);
   });
@@ -81,6 +85,7 @@ describe("buildDagGraph", () => {
 describe("schedules", () => {
   it("accepts presets and cron, refuses the rest", () => {
     expect(() => validateSchedule("d", "@daily")).not.toThrow();
+    expect(() => validateSchedule("d", "@once")).not.toThrow();
     expect(() => validateSchedule("d", "*/5 * * * *")).not.toThrow();
     expect(() => validateSchedule("d", "@sometimes")).toThrow(/neither a preset/);
     expect(() => validateSchedule("d", "0 0 * *")).toThrow(/neither a preset/);
