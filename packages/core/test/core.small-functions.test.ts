@@ -12,6 +12,7 @@ import {
   retryDelayMs,
   UpdraftError,
   validateSchedule,
+  validateManualRunId,
 } from "../src/index.ts";
 
 describe("parseDuration", () => {
@@ -102,5 +103,18 @@ describe("hashSerializedDag", () => {
     const reordered = { ...base, params: { b: 2, a: 1 } };
     expect(hashSerializedDag(base)).toBe(hashSerializedDag(reordered));
     expect(hashSerializedDag(base)).not.toBe(hashSerializedDag({ ...base, catchup: true }));
+  });
+});
+
+describe("validateManualRunId", () => {
+  it("accepts Airflow's allowed characters up to 250 characters", () => {
+    for (const id of ["manual__2026-01-01T00:00:00.000Z", "a.b~c:d+e-f_g", "x".repeat(250)]) expect(() => validateManualRunId(id)).not.toThrow();
+  });
+  it("refuses reserved prefixes, other characters, empty and long ids, naming the rule", () => {
+    expect(() => validateManualRunId("scheduled__2026")).toThrow(/reserved for scheduled runs/);
+    expect(() => validateManualRunId("backfill__x")).toThrow(/reserved/);
+    expect(() => validateManualRunId("a b")).toThrow(/must match/);
+    expect(() => validateManualRunId("")).toThrow(/empty/);
+    expect(() => validateManualRunId("x".repeat(251))).toThrow(/more than 250/);
   });
 });
