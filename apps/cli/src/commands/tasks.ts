@@ -2,9 +2,8 @@
 // recording nothing, to try it out (Airflow's `tasks test`).
 import type { Command } from "commander";
 import type { JsonValue } from "@updraft/core";
-import { runTry } from "@updraft/executor";
 import { parseJsonObject } from "../output.ts";
-import { importDag, printLogLine, printOutcome } from "../run-in-process.ts";
+import { importDag, printLogLine, printOutcome, withTaskProcess } from "../run-in-process.ts";
 
 export function registerTaskCommands(program: Command): void {
   const tasks = program.command("tasks").description("Work with single tasks");
@@ -24,7 +23,7 @@ export function registerTaskCommands(program: Command): void {
       const missing = Object.keys(spec.inputs).filter((name) => !(name in inputs));
       if (missing.length > 0) console.error(`note: inputs ${missing.join(", ")} are undefined; pass them with --inputs`);
       const started = performance.now();
-      const outcome = await runTry({
+      const outcome = await withTaskProcess(dag, (runner) => runner({
         dag,
         taskId,
         runId: `test__${new Date().toISOString()}`,
@@ -35,7 +34,7 @@ export function registerTaskCommands(program: Command): void {
         conf,
         inputs,
         sink: (line) => printLogLine(taskId, line),
-      });
+      }));
       printOutcome(taskId, 1, outcome, outcome.state === "success" ? "success" : outcome.state, performance.now() - started);
       if (outcome.state === "success") console.log(`result: ${JSON.stringify(outcome.result)}`);
       process.exitCode = outcome.state === "failed" ? 1 : 0;
