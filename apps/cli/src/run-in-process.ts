@@ -1,9 +1,9 @@
 // Runs DAGs and tasks inside the CLI process (`dags test`, `tasks test`) and prints what happens
 // as it happens: each try's start, its log lines, its outcome.
-import { relative } from "node:path";
+import { relative, resolve } from "node:path";
 import { UpdraftError, formatDuration, type JsonValue, type TaskInstanceState } from "@updraft/core";
 import { importDagFile } from "@updraft/dag-loader";
-import { runDagSequentially, type LogLine, type TryOutcome } from "@updraft/executor";
+import { pooledTryRunner, runDagSequentially, TaskProcessPool, type LogLine, type TryOutcome, type TryRunner } from "@updraft/executor";
 import type { Dag } from "@updraft/sdk";
 import { cliConfig } from "./cli-context.ts";
 import { parseDagsFolder } from "./dag-bag.ts";
@@ -17,10 +17,29 @@ export async function importDag(dagId: string): Promise<Dag> {
     const hint = bag.importErrors.length > 0 ? ` (${bag.importErrors.length} file(s) failed to load: see \`updraft dags import-errors\`)` : "";
     throw dagNotFound(dagId, hint);
   }
-  const dags = await importDagFile(`${dagsFolder}/${found.serialized.fileloc}`);
+  const path = resolve(dagsFolder, found.serialized.fileloc);
+  const dags = await importDagFile(path);
   const dag = dags.find((d) => d.dagId === dagId);
   if (!dag) throw dagNotFound(dagId, ` (it vanished from ${relative(process.cwd(), found.serialized.fileloc)} while loading)`);
+  dagFiles.set(dag, path);
   return dag;
+}
+
+const dagFiles = new WeakMap<Dag, string>();
+
+/**
+ * Runs `use` with a TryRunner that runs each try in one task process (so an executionTimeout
+ * can kill a task stuck in synchronous code, as the local executor does), then ends the process.
+ */
+export async function withTaskProcess<T>(dag: Dag, use: (runner: TryRunner) => Promise<T>): Promise<T> {
+  const path = dagFiles.get(dag);
+  if (path === undefined) throw new UpdraftError("UPDRAFT_INTERNAL", `DAG "${dag.dagId}" was not imported with importDag`);
+  const pool = new TaskProcessPool({ size: 1, maxTriesPerChild: Number.MAX_SAFE_INTEGER });
+  try {
+    return await use(pooledTryRunner(pool, path));
+  } finally {
+    await pool.close();
+  }
 }
 
 function dagNotFound(dagId: string, reason: string): UpdraftError {
@@ -49,10 +68,11 @@ export async function runDagInProcess(dag: Dag, conf: Record<string, JsonValue>)
   const started = performance.now();
   const tryStarted = new Map<string, number>();
   console.log(`Running ${dag.dagId} (${runId}) with the sequential executor`);
-  const result = await runDagSequentially({
+  const result = await withTaskProcess(dag, (runner) => runDagSequentially({
     dag,
     runId,
     conf,
+    runner,
     reporter: {
       taskStarted: (taskId, tryNumber) => {
         tryStarted.set(taskId, performance.now());
@@ -63,7 +83,7 @@ export async function runDagInProcess(dag: Dag, conf: Record<string, JsonValue>)
         printOutcome(taskId, tryNumber, outcome, next, performance.now() - (tryStarted.get(taskId) ?? 0)),
       taskSettled: (taskId, state, reason) => console.log(`· ${taskId} ${state}: ${reason}`),
     },
-  });
+  }));
   const took = formatDuration(Math.round(performance.now() - started));
   console.log(`DAG run ${dag.dagId} ${result.state} in ${took}`);
   return result.state;

@@ -7,6 +7,7 @@ export * from "./dag-graph.ts";
 export * from "./retry.ts";
 export * from "./run-progress.ts";
 export * from "./schedule.ts";
+export * from "./run-id.ts";
 export * from "./after-try.ts";
 export * from "./executor-contract.ts";
 export * from "./logger.ts";

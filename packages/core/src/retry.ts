@@ -10,10 +10,15 @@ export interface RetryPolicy {
 /** Airflow's default cap on an exponential retry delay: one day. */
 export const DEFAULT_MAX_RETRY_DELAY_MS = 86_400_000;
 
-/** Delay before the try after `tryNumber`: fixed, or doubling per try, capped by maxRetryDelay. */
+/**
+ * Delay in ms before the try after `tryNumber` (1-based): the fixed `retryDelayMs`, or with
+ * `retryExponentialBackoff` that delay doubled per try and capped by `maxRetryDelayMs` (default
+ * one day). As Airflow's `TaskInstance.next_retry_datetime`, `max_retry_delay` caps only
+ * exponential backoff: a fixed delay is never shortened.
+ */
 export function retryDelayMs(policy: RetryPolicy, tryNumber: number): number {
+  if (!policy.retryExponentialBackoff) return policy.retryDelayMs;
   const cap = policy.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS;
-  if (!policy.retryExponentialBackoff) return Math.min(policy.retryDelayMs, cap);
   const exponent = Math.max(0, tryNumber - 1);
   return Math.min(policy.retryDelayMs * 2 ** exponent, cap);
 }

@@ -19,6 +19,13 @@ export interface RunProgressInput {
   /** For each branch task that succeeded: the task ids it chose to follow. */
   branchFollowed: ReadonlyMap<string, readonly string[]>;
   now: Date;
+  /**
+   * Tasks held by another run (`dependsOnPast`, `waitForDownstream`; see
+   * decideDependsOnPast in the scheduler), with the reason. Such a task is not scheduled even when
+   * its trigger rule is met, and while one is unfinished the run is never called deadlocked, as
+   * Airflow skips its deadlock check when a task `depends_on_past`. Default: none.
+   */
+  heldByOtherRuns?: ReadonlyMap<string, string>;
 }
 
 export type ProgressTransition = {
@@ -32,6 +39,8 @@ export interface RunProgress {
   transitions: ProgressTransition[];
   /** The run's state once the transitions are applied. */
   runState: Extract<DagRunState, "running" | "success" | "failed">;
+  /** True when the run failed because no unfinished task instance can ever run (Airflow's deadlock). */
+  deadlocked?: boolean;
 }
 
 export function decideRunProgress(input: RunProgressInput): RunProgress {
@@ -62,6 +71,7 @@ export function decideRunProgress(input: RunProgressInput): RunProgress {
     const decision = evaluateTriggerRule(rule, summarise(input.graph.upstream.get(taskId) ?? [], states));
     switch (decision) {
       case "run":
+        if (input.heldByOtherRuns?.has(taskId)) break;
         set(taskId, "scheduled", `trigger rule ${rule} is met`);
         break;
       case "skip":
@@ -74,7 +84,25 @@ export function decideRunProgress(input: RunProgressInput): RunProgress {
         break;
     }
   }
-  return { transitions, runState: runStateOf(input.graph, states) };
+  const runState = runStateOf(input.graph, states);
+  if (runState === "running" && isDeadlocked(states, input.heldByOtherRuns)) {
+    return { transitions, runState: "failed", deadlocked: true };
+  }
+  return { transitions, runState };
+}
+
+// Airflow's DagRun.update_state deadlock: unfinished task instances remain, none is scheduled,
+// queued, running or waiting for a retry, and no trigger rule let any of them run; nothing can
+// change any more, so the run fails ("Deadlock; marking run failed").
+function isDeadlocked(states: ReadonlyMap<string, TaskInstanceState | null>, external: ReadonlyMap<string, string> | undefined): boolean {
+  let waiting = 0;
+  for (const [taskId, state] of states) {
+    if (state === null) {
+      if (external?.has(taskId)) return false;
+      waiting++;
+    } else if (!FINISHED_TASK_STATES.has(state)) return false;
+  }
+  return waiting > 0;
 }
 
 /** Summary of the direct upstream states that the trigger rule reads. */

@@ -15,17 +15,29 @@ export const SCHEDULE_PRESETS: Readonly<Record<string, string>> = {
   "@annually": "0 0 1 1 *",
 };
 
+/** Airflow's `@once`: exactly one scheduled run, at the DAG's start date (its `OnceTimetable`). */
+export const ONCE_SCHEDULE = "@once";
+
+/** True for `@once`, which has no fire times: the scheduler plans its single run specially. */
+export function isOnceSchedule(schedule: string): boolean {
+  return schedule.trim() === ONCE_SCHEDULE;
+}
+
 function cronOf(schedule: string): string {
+  if (isOnceSchedule(schedule)) {
+    throw new UpdraftError("UPDRAFT_INTERNAL", `schedule "${ONCE_SCHEDULE}" has no fire times; plan its single run at the start date`);
+  }
   return SCHEDULE_PRESETS[schedule.trim()] ?? schedule.trim();
 }
 
 /** Throws UPDRAFT_DAG_INVALID naming the DAG when the schedule is neither a preset nor valid cron. */
 export function validateSchedule(dagId: string, schedule: string): void {
+  if (isOnceSchedule(schedule)) return;
   const cron = cronOf(schedule);
   if (cron.startsWith("@") || cron.split(/\s+/).length !== 5) {
     throw new UpdraftError(
       "UPDRAFT_DAG_INVALID",
-      `DAG "${dagId}" has schedule "${schedule}", which is neither a preset (${Object.keys(SCHEDULE_PRESETS).join(", ")}) nor a 5-field cron expression`,
+      `DAG "${dagId}" has schedule "${schedule}", which is neither a preset (${[...Object.keys(SCHEDULE_PRESETS), ONCE_SCHEDULE].join(", ")}) nor a 5-field cron expression`,
     );
   }
   try {

@@ -12,6 +12,7 @@ import {
   retryDelayMs,
   UpdraftError,
   validateSchedule,
+  validateManualRunId,
 } from "../src/index.ts";
 
 describe("parseDuration", () => {
@@ -50,6 +51,10 @@ describe("retry delays", () => {
     const backoff = { ...policy, retryExponentialBackoff: true, maxRetryDelayMs: 5_000 };
     expect([1, 2, 3, 4].map((t) => retryDelayMs(backoff, t))).toEqual([1_000, 2_000, 4_000, 5_000]);
   });
+  it("never caps a fixed delay with maxRetryDelay (Airflow caps only exponential backoff)", () => {
+    const fixed = { ...policy, retryDelayMs: 6_000, maxRetryDelayMs: 1_000 };
+    expect([1, 2, 3].map((t) => retryDelayMs(fixed, t))).toEqual([6_000, 6_000, 6_000]);
+  });
   it("dates the next try from the failure", () => {
     expect(nextRetryAt(policy, 1, new Date(0)).getTime()).toBe(1_000);
   });
@@ -81,6 +86,7 @@ describe("buildDagGraph", () => {
 describe("schedules", () => {
   it("accepts presets and cron, refuses the rest", () => {
     expect(() => validateSchedule("d", "@daily")).not.toThrow();
+    expect(() => validateSchedule("d", "@once")).not.toThrow();
     expect(() => validateSchedule("d", "*/5 * * * *")).not.toThrow();
     expect(() => validateSchedule("d", "@sometimes")).toThrow(/neither a preset/);
     expect(() => validateSchedule("d", "0 0 * *")).toThrow(/neither a preset/);
@@ -97,5 +103,18 @@ describe("hashSerializedDag", () => {
     const reordered = { ...base, params: { b: 2, a: 1 } };
     expect(hashSerializedDag(base)).toBe(hashSerializedDag(reordered));
     expect(hashSerializedDag(base)).not.toBe(hashSerializedDag({ ...base, catchup: true }));
+  });
+});
+
+describe("validateManualRunId", () => {
+  it("accepts Airflow's allowed characters up to 250 characters", () => {
+    for (const id of ["manual__2026-01-01T00:00:00.000Z", "a.b~c:d+e-f_g", "x".repeat(250)]) expect(() => validateManualRunId(id)).not.toThrow();
+  });
+  it("refuses reserved prefixes, other characters, empty and long ids, naming the rule", () => {
+    expect(() => validateManualRunId("scheduled__2026")).toThrow(/reserved for scheduled runs/);
+    expect(() => validateManualRunId("backfill__x")).toThrow(/reserved/);
+    expect(() => validateManualRunId("a b")).toThrow(/must match/);
+    expect(() => validateManualRunId("")).toThrow(/empty/);
+    expect(() => validateManualRunId("x".repeat(251))).toThrow(/more than 250/);
   });
 });

@@ -108,4 +108,26 @@ describe("decideRunProgress", () => {
     const p = decide({ pick: "success", left: null, join: null }, {}, { pick: ["left"] }, g);
     expect(moves(p)).toEqual(["left:scheduled"]);
   });
+
+  it("fails a deadlocked run, as Airflow: nothing runs and a rule waits on a removed upstream", () => {
+    const p = decide({ t1: "success", t2: "success", t3: "removed", t4: null });
+    expect(moves(p)).toEqual([]);
+    expect(p.runState).toBe("failed");
+    expect(p.deadlocked).toBe(true);
+  });
+
+  it("does not call a run deadlocked while a task instance is still active", () => {
+    const p = decide({ t1: "success", t2: "running", t3: "removed", t4: null });
+    expect(p.runState).toBe("running");
+  });
+
+  it("does not call a run deadlocked while a task waits on another run (depends on past)", () => {
+    const instances = new Map<string, TaskInstanceSnapshot>([
+      ["t1", { state: null }], ["t2", { state: null }], ["t3", { state: null }], ["t4", { state: null }],
+    ]);
+    const heldByOtherRuns = new Map([["t1", "depends on past"]]);
+    const p = decideRunProgress({ graph, triggerRules: new Map(), instances, branchFollowed: new Map(), now, heldByOtherRuns });
+    expect(p.transitions).toEqual([]);
+    expect(p.runState).toBe("running");
+  });
 });

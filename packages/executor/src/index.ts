@@ -1,6 +1,8 @@
 export { runTry } from "./run-try.ts";
 export type { TryRequest } from "./run-try.ts";
 export { runBash } from "./run-bash.ts";
+export { pooledTryRunner, KILL_AFTER_TIMEOUT_MS } from "./pooled-try-runner.ts";
+export type { TryRunner } from "./pooled-try-runner.ts";
 export { runDagSequentially, systemClock } from "./sequential-executor.ts";
 export type { Clock, RunReporter, SequentialRunOptions, SequentialRunResult, TaskInstanceReport } from "./sequential-executor.ts";
 export type { LogLine, LogSink, LogStream, TryOutcome } from "./task-outcome.ts";

@@ -19,7 +19,17 @@ export interface TryRequest {
   /** Upstream results by input name. */
   inputs: Record<string, unknown>;
   sink: LogSink;
+  /**
+   * What to do when a timed-out try has not stopped within {@link TIMEOUT_GRACE_MS} of its abort:
+   * `"host-kills"` (a pooled task process) never resolves, so the host kills the process at its
+   * deadline and nothing of the try outlives it; `"abandon"` (in-process, inline DAGs in tests)
+   * resolves the failure anyway. Default `"abandon"`.
+   */
+  stuck?: "host-kills" | "abandon";
 }
+
+/** How long a timed-out try has, after `ctx.signal` aborts, to stop before it is killed. */
+export const TIMEOUT_GRACE_MS = 1_000;
 
 export async function runTry(request: TryRequest): Promise<TryOutcome> {
   const { spec, runtime } = request.dag.task(request.taskId);
@@ -65,18 +75,29 @@ export async function runTry(request: TryRequest): Promise<TryOutcome> {
   const timeoutMs = spec.executionTimeoutMs;
   if (timeoutMs === null) return attempt;
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<TryOutcome>((resolve) => {
-    timer = setTimeout(() => {
-      const error = `the try exceeded its executionTimeout of ${formatDuration(timeoutMs)} and was stopped`;
-      controller.abort(new Error(error));
-      resolve({ state: "failed", error, timedOut: true });
-    }, timeoutMs);
+  const timedOut = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeoutMs);
   });
   try {
-    return await Promise.race([attempt, timeout]);
+    const first = await Promise.race([attempt, timedOut]);
+    if (first !== "timeout") return first;
   } finally {
     clearTimeout(timer);
   }
+  // As Airflow's execution_timeout: the try fails, whatever the task does next. It is asked to
+  // stop (ctx.signal); a task that ignores that is killed with its process after a short grace.
+  const error = `the try exceeded its executionTimeout of ${formatDuration(timeoutMs)} and was stopped`;
+  controller.abort(new Error(error));
+  const stopped = await Promise.race([attempt.then(() => true), sleep(TIMEOUT_GRACE_MS).then(() => false)]);
+  if (!stopped && request.stuck === "host-kills") {
+    ctx.log(`the task ignored its abort for ${formatDuration(TIMEOUT_GRACE_MS)}; its process will be killed`);
+    return new Promise<never>(() => {});
+  }
+  return { state: "failed", error, timedOut: true };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function success(value: unknown): TryOutcome {

@@ -10,6 +10,7 @@ import {
   type TaskInstanceState,
 } from "@updraft/core";
 import type { Dag } from "@updraft/sdk";
+import type { TryRunner } from "./pooled-try-runner.ts";
 import { runTry } from "./run-try.ts";
 import type { LogLine, TryOutcome } from "./task-outcome.ts";
 
@@ -38,6 +39,11 @@ export interface SequentialRunOptions {
   logicalDate?: Date;
   reporter?: RunReporter;
   clock?: Clock;
+  /**
+   * Where each try runs. Default: in this process (runTry), which cannot stop a task that spins
+   * synchronously past its executionTimeout; `updraft dags test` passes pooledTryRunner so it can.
+   */
+  runner?: TryRunner;
 }
 
 export interface TaskInstanceReport {
@@ -52,7 +58,7 @@ export interface SequentialRunResult {
 }
 
 export async function runDagSequentially(options: SequentialRunOptions): Promise<SequentialRunResult> {
-  const { dag, reporter = {}, clock = systemClock } = options;
+  const { dag, reporter = {}, clock = systemClock, runner = runTry } = options;
   const logicalDate = options.logicalDate ?? clock.now();
   const instances = new Map<string, TaskInstanceSnapshot & { tries: number }>(
     dag.taskIds.map((id) => [id, { state: null, tries: 0 }]),
@@ -88,7 +94,7 @@ export async function runDagSequentially(options: SequentialRunOptions): Promise
     const tryNumber = ti.tries;
     reporter.taskStarted?.(next, tryNumber);
     const spec = dag.task(next).spec;
-    const outcome = await runTry({
+    const outcome = await runner({
       dag,
       taskId: next,
       runId: options.runId,

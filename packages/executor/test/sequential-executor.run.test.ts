@@ -68,6 +68,17 @@ describe("runDagSequentially", () => {
     expect(clock.slept).toEqual([1_000, 2_000, 3_000]);
   });
 
+  it("waits the full fixed retryDelay even when maxRetryDelay is smaller (cap is for backoff only)", async () => {
+    const d = dag({ dagId: "fixed_delay" }, () => {
+      task({ taskId: "t", retries: 2, retryDelay: "6s", maxRetryDelay: "1s" }, () => {
+        throw new Error("nope");
+      });
+    });
+    const clock = fakeClock();
+    await runDagSequentially({ dag: d, runId: "r", clock });
+    expect(clock.slept).toEqual([6_000, 6_000]);
+  });
+
   it("passes typed results between tasks and gives params merged with conf", async () => {
     const d = dag({ dagId: "xcom", params: { factor: 2, label: "x" } }, () => {
       const a = task({ taskId: "a" }, () => [1, 2, 3]);

@@ -40,3 +40,22 @@ describe("planBackfillRuns", () => {
     expect(runs.map((r) => r.logicalDate.toISOString().slice(0, 10))).toEqual(["2026-02-01", "2026-02-02", "2026-02-03"]);
   });
 });
+
+describe("@once", () => {
+  const once = { schedule: "@once", startDate: d("2026-01-01T06:00:00Z"), lastLogicalDate: null, limit: 50 };
+  it("gives exactly one run at the start date, with or without catchup", () => {
+    for (const catchup of [true, false]) {
+      const runs = planScheduledRuns({ ...once, catchup, now: d("2026-03-01T00:00:00Z") });
+      expect(runs).toEqual([{ logicalDate: d("2026-01-01T06:00:00Z"), dataIntervalStart: d("2026-01-01T06:00:00Z"), dataIntervalEnd: d("2026-01-01T06:00:00Z") }]);
+    }
+  });
+  it("waits for the start date", () => {
+    expect(planScheduledRuns({ ...once, catchup: true, now: d("2026-01-01T05:59:59Z") })).toEqual([]);
+  });
+  it("never gives a second run", () => {
+    expect(planScheduledRuns({ ...once, catchup: true, lastLogicalDate: d("2026-01-01T06:00:00Z"), now: d("2027-01-01T00:00:00Z") })).toEqual([]);
+  });
+  it("refuses a backfill with a clear error", () => {
+    expect(() => planBackfillRuns("@once", d("2026-01-01T00:00:00Z"), d("2026-01-02T00:00:00Z"))).toThrow(/@once.*no intervals/);
+  });
+});

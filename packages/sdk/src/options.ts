@@ -69,7 +69,8 @@ export interface DagOptions {
   dagId: string;
   /**
    * When runs are created: a 5-field cron expression (UTC) or a preset (`@hourly`, `@daily`,
-   * `@weekly`, `@monthly`, `@quarterly`, `@yearly`); `null` means manual triggers only.
+   * `@weekly`, `@monthly`, `@quarterly`, `@yearly`), or `@once` for exactly one scheduled run at
+   * `startDate` (Airflow's `@once`); `null` means manual triggers only.
    * @defaultValue null
    */
   schedule?: string | null;

@@ -17,13 +17,13 @@ export function registerTaskCommands(program: Command): void {
     .action(async (dagId: string, taskId: string, options: { conf?: string; inputs?: string }) => {
       const conf = parseJsonObject(options.conf, "--conf") as Record<string, JsonValue>;
       const inputs = parseJsonObject(options.inputs, "--inputs");
-      const [{ runTry }, { importDag, printLogLine, printOutcome }] = await Promise.all([import("@updraft/executor"), import("../run-in-process.ts")]);
+      const { importDag, printLogLine, printOutcome, withTaskProcess } = await import("../run-in-process.ts");
       const dag = await importDag(dagId);
       const spec = dag.task(taskId).spec;
       const missing = Object.keys(spec.inputs).filter((name) => !(name in inputs));
       if (missing.length > 0) console.error(`note: inputs ${missing.join(", ")} are undefined; pass them with --inputs`);
       const started = performance.now();
-      const outcome = await runTry({
+      const outcome = await withTaskProcess(dag, (runner) => runner({
         dag,
         taskId,
         runId: `test__${new Date().toISOString()}`,
@@ -34,7 +34,7 @@ export function registerTaskCommands(program: Command): void {
         conf,
         inputs,
         sink: (line) => printLogLine(taskId, line),
-      });
+      }));
       printOutcome(taskId, 1, outcome, outcome.state === "success" ? "success" : outcome.state, performance.now() - started);
       if (outcome.state === "success") console.log(`result: ${JSON.stringify(outcome.result)}`);
       process.exitCode = outcome.state === "failed" ? 1 : 0;

@@ -1,6 +1,6 @@
 // DAG runs: created by triggers, schedules and backfills (always `queued`; the scheduler starts
 // them under the DAG's max active runs), and read by the API and CLI.
-import { UpdraftError, type DagRunState, type DagRunType } from "@updraft/core";
+import { UpdraftError, validateManualRunId, type DagRunState, type DagRunType } from "@updraft/core";
 import { and, count, desc, eq, inArray, type SQL } from "drizzle-orm";
 import type { UpdraftDb } from "../client.ts";
 import { isUniqueViolation } from "../pg-errors.ts";
@@ -24,9 +24,11 @@ export function defaultRunId(runType: DagRunType, logicalDate: Date): string {
 
 /**
  * Inserts a queued run.
- * @throws UpdraftError UPDRAFT_DAG_NOT_FOUND for an unknown DAG, UPDRAFT_DAG_RUN_EXISTS when the run id is taken.
+ * @throws UpdraftError UPDRAFT_DAG_NOT_FOUND for an unknown DAG, UPDRAFT_DAG_RUN_EXISTS when the run id is taken,
+ *   UPDRAFT_INVALID_INPUT for a manual run id Airflow would refuse (see validateManualRunId).
  */
 export async function createDagRun(db: UpdraftDb, run: NewDagRun, now: Date = new Date()): Promise<DagRunRow> {
+  if (run.runType === "manual" && run.runId !== undefined) validateManualRunId(run.runId);
   const runId = run.runId ?? defaultRunId(run.runType, run.logicalDate);
   const [dag] = await db.select({ dagId: dags.dagId }).from(dags).where(eq(dags.dagId, run.dagId));
   if (!dag) {

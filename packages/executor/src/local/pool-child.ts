@@ -40,6 +40,8 @@ process.on("message", async (message: ToChild) => {
       dataIntervalEnd: job.dataIntervalEnd ? new Date(job.dataIntervalEnd) : null,
       conf: job.conf,
       inputs: job.inputs,
+      // A try stuck past its executionTimeout is ended by the pool killing this process.
+      stuck: "host-kills",
       sink: (line) => send({ type: "log", stream: line.stream, line: line.line, at: line.at.toISOString() }),
     });
     send({ type: "done", outcome });

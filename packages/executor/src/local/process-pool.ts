@@ -78,7 +78,11 @@ export class TaskProcessPool {
       await child.ready;
       if (!(await hooks.onStart(child.process.pid!))) return "refused";
       child.tries++;
-      return await this.exchange(child, job, hooks);
+      const outcome = await this.exchange(child, job, hooks);
+      // A timed-out try may have left work behind (timers, a stuck loop): its process is ended
+      // before the outcome is reported, so a retry never overlaps it and its log stops growing.
+      if (outcome.state === "failed" && outcome.timedOut) await this.retire(child);
+      return outcome;
     } finally {
       this.release(child);
     }

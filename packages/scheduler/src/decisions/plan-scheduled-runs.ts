@@ -1,7 +1,7 @@
 // Which scheduled runs a DAG is due, with Airflow's data intervals: the run for the interval
 // [fire_k, fire_k+1) is created once fire_k+1 has passed, with logical date fire_k. Without
 // catchup only the latest complete interval is run; with it, every interval since startDate.
-import { nextFireTime, previousFireTime } from "@updraft/core";
+import { isOnceSchedule, nextFireTime, previousFireTime, UpdraftError } from "@updraft/core";
 
 export interface PlannedRun {
   logicalDate: Date;
@@ -22,6 +22,7 @@ export interface ScheduleState {
 
 export function planScheduledRuns(state: ScheduleState): PlannedRun[] {
   const { schedule, now } = state;
+  if (isOnceSchedule(schedule)) return planOnceRun(state);
   const firstStart = nextFireTime(schedule, new Date(state.startDate.getTime() - 1));
   let cursor = state.lastLogicalDate ? nextFireTime(schedule, state.lastLogicalDate) : firstStart;
   if (!state.catchup) {
@@ -37,8 +38,23 @@ export function planScheduledRuns(state: ScheduleState): PlannedRun[] {
   return planned;
 }
 
-/** Backfill: one run per schedule interval whose logical date lies in [start, end]. */
+/**
+ * `@once`, as Airflow's OnceTimetable: a single run with logical date and data interval at the
+ * start date, whatever `catchup` says, created once the start date has come; never another.
+ */
+function planOnceRun(state: ScheduleState): PlannedRun[] {
+  if (state.lastLogicalDate !== null || state.limit < 1 || state.startDate > state.now) return [];
+  return [{ logicalDate: state.startDate, dataIntervalStart: state.startDate, dataIntervalEnd: state.startDate }];
+}
+
+/**
+ * Backfill: one run per schedule interval whose logical date lies in [start, end].
+ * @throws UpdraftError UPDRAFT_INVALID_INPUT for `@once`, which has no intervals to backfill.
+ */
 export function planBackfillRuns(schedule: string, start: Date, end: Date, limit = 10_000): PlannedRun[] {
+  if (isOnceSchedule(schedule)) {
+    throw new UpdraftError("UPDRAFT_INVALID_INPUT", `schedule "@once" has no intervals to backfill; trigger the DAG instead`);
+  }
   const planned: PlannedRun[] = [];
   for (let at = nextFireTime(schedule, new Date(start.getTime() - 1)); at <= end && planned.length < limit; ) {
     const next = nextFireTime(schedule, at);
