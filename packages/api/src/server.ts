@@ -124,7 +124,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   logRoutes(app, context);
   importErrorRoutes(app, context);
   poolRoutes(app, context);
-  userRoutes(app, context);
+  userRoutes(app, context, verifier);
   dagDetailRoutes(app, context);
   workerRoutes(app, context);
   meRoutes(app);
