@@ -15,6 +15,10 @@ export interface DagRunResponse {
   start_date: string | null;
   end_date: string | null;
   queued_at: string | null;
+  /** True for runs a user or the API triggered (Airflow's `external_trigger`). */
+  external_trigger: boolean;
+  /** The run's note; null until notes are stored. */
+  note: string | null;
 }
 
 /** A row of the `dag_runs` table, as far as the response needs it. */
@@ -30,6 +34,7 @@ export interface DagRunRecord {
   startDate: Date | null;
   endDate: Date | null;
   queuedAt: Date | null;
+  note?: string | null;
 }
 
 export function toDagRunResponse(record: DagRunRecord): DagRunResponse {
@@ -47,6 +52,8 @@ export function toDagRunResponse(record: DagRunRecord): DagRunResponse {
     start_date: isoOrNull(record.startDate),
     end_date: isoOrNull(record.endDate),
     queued_at: isoOrNull(record.queuedAt),
+    external_trigger: record.runType === "manual",
+    note: record.note ?? null,
   };
 }
 

@@ -1,5 +1,5 @@
-export { toDagResponse } from "./dags.ts";
-export type { DagDefaults, DagRecord, DagResponse } from "./dags.ts";
+export { fileToken, filelocOfToken, toDagResponse, toScheduleInterval } from "./dags.ts";
+export type { CronExpression, DagDefaults, DagRecord, DagResponse } from "./dags.ts";
 export { toImportErrorResponse } from "./import-errors.ts";
 export type { ImportErrorRecord, ImportErrorResponse } from "./import-errors.ts";
 export { isoOrNull, toDagRunResponse } from "./dag-runs.ts";

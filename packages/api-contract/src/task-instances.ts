@@ -14,7 +14,8 @@ export interface TaskInstanceResponse {
   try_number: number;
   /** Airflow's meaning: retries allowed (the last permitted try is max_tries + 1). */
   max_tries: number;
-  hostname: string | null;
+  /** "" until a try started, as Airflow. */
+  hostname: string;
   pid: number | null;
   queue: string;
   pool: string;
@@ -22,6 +23,8 @@ export interface TaskInstanceResponse {
   priority_weight: number;
   queued_when: string | null;
   next_retry_at: string | null;
+  /** -1: Updraft has no mapped tasks (Airflow's value for an unmapped task). */
+  map_index: number;
 }
 
 /** A row of the `task_instances` table, as far as the response needs it. */
@@ -57,7 +60,7 @@ export function toTaskInstanceResponse(record: TaskInstanceRecord): TaskInstance
     try_number: record.tryNumber,
     // Stored as the last permitted try number; Airflow's API counts retries.
     max_tries: Math.max(0, record.maxTries - 1),
-    hostname: record.hostname,
+    hostname: record.hostname ?? "",
     pid: record.pid,
     queue: record.queue,
     pool: record.pool,
@@ -65,6 +68,7 @@ export function toTaskInstanceResponse(record: TaskInstanceRecord): TaskInstance
     priority_weight: record.priorityWeight,
     queued_when: isoOrNull(record.queuedAt),
     next_retry_at: isoOrNull(record.nextRetryAt),
+    map_index: -1,
   };
 }
 
@@ -101,13 +105,21 @@ export function toTaskInstanceTryResponse(record: TaskInstanceTryRecord): TaskIn
   };
 }
 
-/** One task instance touched by a clear, with its state before. */
+/** One task instance touched by a clear or a state change (Airflow's TaskInstanceReference), with its state before. */
 export interface ClearedTaskInstanceResponse {
+  dag_id: string;
   task_id: string;
   dag_run_id: string;
+  execution_date: string;
   state: TaskInstanceState | null;
 }
 
-export function toClearedTaskInstanceResponse(record: { taskId: string; runId: string; state: TaskInstanceState | null }): ClearedTaskInstanceResponse {
-  return { task_id: record.taskId, dag_run_id: record.runId, state: record.state };
+export function toClearedTaskInstanceResponse(record: {
+  dagId: string;
+  taskId: string;
+  runId: string;
+  logicalDate: Date;
+  state: TaskInstanceState | null;
+}): ClearedTaskInstanceResponse {
+  return { dag_id: record.dagId, task_id: record.taskId, dag_run_id: record.runId, execution_date: record.logicalDate.toISOString(), state: record.state };
 }

@@ -5,7 +5,11 @@ import { isoOrNull } from "./dag-runs.ts";
 
 export interface UserResponse {
   username: string;
-  email: string | null;
+  /** "" when none was given (Airflow's field is a string). */
+  email: string;
+  first_name: string;
+  last_name: string;
+  active: boolean;
   role: UserRole;
   roles: Array<{ name: UserRole }>;
   created_on: string;
@@ -23,7 +27,10 @@ export interface UserRecord {
 export function toUserResponse(record: UserRecord): UserResponse {
   return {
     username: record.username,
-    email: record.email,
+    email: record.email ?? "",
+    first_name: "",
+    last_name: "",
+    active: true,
     role: record.role,
     roles: [{ name: record.role }],
     created_on: record.createdAt.toISOString(),

@@ -17,7 +17,7 @@ describe("response mappers", () => {
       },
       { maxActiveRunsPerDag: 16, maxActiveTasksPerDag: 16 },
     );
-    expect(response).toMatchObject({ dag_id: "d", schedule_interval: "@daily", tags: [{ name: "a" }], max_active_runs: 1, max_active_tasks: 16, last_parsed_time: "2026-01-01T00:00:00.000Z" });
+    expect(response).toMatchObject({ dag_id: "d", schedule_interval: { __type: "CronExpression", value: "@daily" }, file_token: "ZC50cw", tags: [{ name: "a" }], max_active_runs: 1, max_active_tasks: 16, last_parsed_time: "2026-01-01T00:00:00.000Z" });
   });
   it("maps an import error", () => {
     expect(toImportErrorResponse({ id: 3, filename: "x.ts", stackTrace: "boom", timestamp: new Date(0) })).toEqual({

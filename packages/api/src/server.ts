@@ -1,7 +1,6 @@
 // Builds the REST API server (not yet listening): plugins, the error handler, the
 // authentication gate, then one module per resource. The caller decides where to listen.
 import type { Broker } from "@updraft/broker";
-import { randomBytes } from "node:crypto";
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -11,7 +10,9 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { defaultAccess, type Access } from "./auth/access.ts";
 import { installAuthentication } from "./auth/authenticate.ts";
 import { BasicVerifier } from "./auth/basic-credentials.ts";
+import { LoginThrottle, type LoginThrottleOptions } from "./auth/login-throttle.ts";
 import { SessionStore } from "./auth/sessions.ts";
+import { registerSecurityHeaders, withRedaction } from "./security.ts";
 import { installErrorHandling } from "./errors.ts";
 import type { ApiApp, ApiContext } from "./routes/context.ts";
 import { dagRunRoutes } from "./routes/dag-runs.ts";
@@ -45,11 +46,6 @@ export interface ApiServerOptions {
   config: FrozenConfig;
   /** Requests with `Authorization: Bearer <token>` act as Admin (used by the local CLI beside `updraft standalone`). */
   localAdminToken?: string;
-  /**
-   * Signs session cookies. Give the same secret to every webserver behind one address so a
-   * session survives a restart of the signing key. @defaultValue 32 random bytes per process
-   */
-  sessionSecret?: string;
   /** Fastify's logger option. @defaultValue false */
   logger?: boolean | object;
   /** How long a verified HTTP Basic login is reused without running argon2 again. @defaultValue 60_000 // ms */
@@ -61,6 +57,10 @@ export interface ApiServerOptions {
   webRoot?: string;
   /** How often the change poller behind /api/v1/events looks for changes. @defaultValue 500 // ms */
   liveIntervalMs?: number;
+  /** Largest request body accepted; bigger ones get 413. @defaultValue 1_048_576 // bytes */
+  bodyLimit?: number;
+  /** Failed-login limits per username and per client address (form and HTTP Basic). */
+  loginThrottle?: LoginThrottleOptions;
 }
 
 /** A route as registered, for introspection (docs coverage, auth tests). */
@@ -81,7 +81,9 @@ declare module "fastify" {
 
 export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
   const app: ApiApp = Fastify({
-    logger: options.logger ?? false,
+    // Credentials (Authorization, cookies, passwords) are censored in every log line.
+    logger: withRedaction(options.logger),
+    bodyLimit: options.bodyLimit ?? 1_048_576,
     ajv: {
       // Fastify's default silently drops unknown body fields; the API rejects them instead.
       customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: false },
@@ -100,13 +102,17 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     for (const method of methods) routes.push({ method, url: route.url, access, hidden });
   });
 
-  await app.register(cookie, { secret: options.sessionSecret ?? randomBytes(32).toString("hex") });
+  // Session cookies carry a 256-bit random id looked up in the `session` table, so they need no
+  // signature, and no secret has to be shared between webservers or kept over restarts.
+  await app.register(cookie);
   await app.register(formbody);
+  await registerSecurityHeaders(app);
   installErrorHandling(app);
 
   const verifier = new BasicVerifier(options.database.db, { cacheTtlMs: options.basicAuthCacheMs });
-  const sessions = new SessionStore();
-  installAuthentication(app, { db: options.database.db, basic: verifier, sessions, localAdminToken: options.localAdminToken });
+  const sessions = new SessionStore(options.database.db);
+  const throttle = new LoginThrottle(options.database.db, options.loginThrottle);
+  installAuthentication(app, { db: options.database.db, basic: verifier, sessions, throttle, localAdminToken: options.localAdminToken });
 
   await registerOpenApi(app, API_VERSION);
   const context: ApiContext = { db: options.database.db, config: options.config };
@@ -118,11 +124,11 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   logRoutes(app, context);
   importErrorRoutes(app, context);
   poolRoutes(app, context);
-  userRoutes(app, context);
+  userRoutes(app, context, verifier);
   dagDetailRoutes(app, context);
   workerRoutes(app, context);
   meRoutes(app);
-  loginRoutes(app, context, { verifier, sessions });
+  loginRoutes(app, context, { verifier, sessions, throttle });
   const feed = new ChangeFeed(options.database.db, {
     intervalMs: options.liveIntervalMs,
     onError: (error) => app.log.warn({ err: error }, "live change poll failed"),

@@ -45,6 +45,14 @@ export const ERROR_REGISTRY = {
   UPDRAFT_NOT_AUTHENTICATED: { httpStatus: 401, hint: "Log in, or send HTTP Basic credentials of a user." },
   UPDRAFT_FORBIDDEN: { httpStatus: 403, hint: "Ask an Admin for the Op or Admin role." },
   UPDRAFT_CONFIRMATION_REQUIRED: { httpStatus: 400, hint: "Repeat the command with --yes." },
+  // Webserver hardening and the Airflow REST API (api branch).
+  UPDRAFT_TOO_MANY_LOGIN_ATTEMPTS: { httpStatus: 429, hint: "Wait for the time in the Retry-After header, then log in again." },
+  UPDRAFT_USER_NOT_FOUND: { httpStatus: 404, hint: "Check the username with GET /api/v1/users." },
+  UPDRAFT_EVENT_LOG_NOT_FOUND: { httpStatus: 404, hint: "Check the id with GET /api/v1/eventLogs." },
+  UPDRAFT_IMPORT_ERROR_NOT_FOUND: { httpStatus: 404, hint: "Check the id with GET /api/v1/importErrors." },
+  UPDRAFT_ROLE_NOT_FOUND: { httpStatus: 404, hint: "Roles are Admin, Op and Viewer." },
+  UPDRAFT_XCOM_NOT_FOUND: { httpStatus: 404, hint: "Check the key with the task instance's xcomEntries list." },
+  UPDRAFT_CONFLICT: { httpStatus: 409, hint: "The resource changed meanwhile or is in use; read it again and retry." },
 } as const satisfies Record<string, { httpStatus: number; hint: string }>;
 
 export type ErrorCode = keyof typeof ERROR_REGISTRY;

@@ -23,3 +23,7 @@ export * from "./repositories/run-tries.ts";
 export * from "./repositories/live-changes.ts";
 export * from "./repositories/metrics-queries.ts";
 export * from "./repositories/worker-registry.ts";
+export * from "./repositories/sessions.ts";
+export * from "./repositories/event-log.ts";
+export * from "./repositories/api-queries.ts";
+export * from "./repositories/api-actions.ts";

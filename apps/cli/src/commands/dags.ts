@@ -23,7 +23,7 @@ export function registerDagCommands(program: Command): void {
       if (options.json) return printJson({ dags: list, total_entries: list.length });
       printTable(
         ["dag_id", "fileloc", "is_paused", "schedule", "tags"],
-        list.map((d) => [d.dag_id, d.fileloc, d.is_paused, d.schedule_interval ?? "None", d.tags.map((t) => t.name).join(",")]),
+        list.map((d) => [d.dag_id, d.fileloc, d.is_paused, d.schedule_interval?.value ?? "None", d.tags.map((t) => t.name).join(",")]),
       );
       if (errors > 0) console.error(`\n${errors} file(s) failed to load: see \`updraft dags import-errors\`.`);
     });

@@ -1,6 +1,6 @@
 // The REST API's response shapes, as the dashboard reads them (see /api/v1/openapi.json). The
 // resources the CLI shares come from @updraft/api-contract, type-only, so the two cannot drift.
-import type { DagResponse, DagRunResponse, ImportErrorResponse, PoolResponse, TaskInstanceResponse } from "@updraft/api-contract";
+import type { CronExpression, DagResponse, DagRunResponse, ImportErrorResponse, PoolResponse, TaskInstanceResponse } from "@updraft/api-contract";
 
 export type Dag = DagResponse;
 export type DagRun = DagRunResponse;
@@ -36,10 +36,10 @@ export interface DagDetail {
   dag_id: string;
   fileloc: string;
   description: string | null;
-  schedule_interval: string | null;
+  schedule_interval: CronExpression | null;
   start_date: string | null;
   catchup: boolean;
-  tags: string[];
+  tags: Array<{ name: string }>;
   params: Record<string, unknown>;
   tasks: DagTask[];
   edges: Array<{ source_task_id: string; target_task_id: string }>;

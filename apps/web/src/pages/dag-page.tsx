@@ -36,7 +36,7 @@ export function DagPage({ tab }: { tab: Tab }) {
       {dag.error && <ErrorBox error={dag.error} />}
       {dag.data && (
         <div className="stats">
-          <Stat label="Schedule" value={<code>{dag.data.schedule_interval ?? "manual"}</code>} />
+          <Stat label="Schedule" value={<code>{dag.data.schedule_interval?.value ?? "manual"}</code>} />
           <Stat label="Next run" value={dag.data.next_dagrun ? formatRelative(dag.data.next_dagrun) : "—"} />
           <Stat label="Latest run" value={runs.data?.dag_runs[0] ? <StateBadge state={runs.data.dag_runs[0].state} /> : "—"} />
           <Stat label="Tasks" value={dag.data.task_ids.length} />

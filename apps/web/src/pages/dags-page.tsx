@@ -69,7 +69,7 @@ function DagRow({ dag }: { dag: Dag }) {
         ))}
       </td>
       <td>
-        <code className="schedule">{dag.schedule_interval ?? "manual"}</code>
+        <code className="schedule">{dag.schedule_interval?.value ?? "manual"}</code>
       </td>
       <td>
         <RecentRuns dagId={dag.dag_id} />

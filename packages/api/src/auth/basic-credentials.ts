@@ -30,6 +30,10 @@ export function parseBasicHeader(header: string): { username: string; password: 
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
+function cacheKey(username: string, password: string): string {
+  return createHash("sha256").update(username).update("\0").update(password).digest("hex");
+}
+
 export class BasicVerifier {
   readonly #db: UpdraftDb;
   readonly #ttlMs: number;
@@ -45,12 +49,20 @@ export class BasicVerifier {
     this.#now = options.now ?? Date.now;
   }
 
-  /** The user whose password matches, or undefined. */
-  async verify(username: string, password: string): Promise<VerifiedUser | undefined> {
-    const key = createHash("sha256").update(username).update("\0").update(password).digest("hex");
+  /** A verification remembered from the last `cacheTtlMs`, without touching the database. */
+  cached(username: string, password: string): VerifiedUser | undefined {
+    const key = cacheKey(username, password);
     const cached = this.#cache.get(key);
     if (cached !== undefined && cached.expiresAt > this.#now()) return cached.user;
     this.#cache.delete(key);
+    return undefined;
+  }
+
+  /** The user whose password matches, or undefined. */
+  async verify(username: string, password: string): Promise<VerifiedUser | undefined> {
+    const remembered = this.cached(username, password);
+    if (remembered !== undefined) return remembered;
+    const key = cacheKey(username, password);
 
     const row = await findUserByUsername(this.#db, username);
     if (row === undefined) {
@@ -63,6 +75,11 @@ export class BasicVerifier {
     if (this.#cache.size >= this.#size) this.#cache.delete(this.#cache.keys().next().value!);
     this.#cache.set(key, { user, expiresAt: this.#now() + this.#ttlMs });
     return user;
+  }
+
+  /** Drops remembered verifications of a user (after a password or role change, or a deletion). */
+  forget(username: string): void {
+    for (const [key, entry] of this.#cache) if (entry.user.username === username) this.#cache.delete(key);
   }
 
   #timingHash(): Promise<string> {

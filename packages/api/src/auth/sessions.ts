@@ -1,15 +1,10 @@
-// Browser sessions, kept in this process's memory: the cookie carries only a random id (signed
-// with the session secret), so logging out really ends the session. Restarting the webserver
-// logs everyone out, which is acceptable for a dashboard.
+// Browser sessions, stored in Postgres (Airflow's `session` table) so any number of webservers
+// share them and a restart keeps everyone logged in. The cookie carries only a random 256-bit id
+// (only its SHA-256 is stored); logging out deletes the row, so it really ends the session.
 import { randomBytes } from "node:crypto";
+import { deleteSession, findSessionUser, insertSession, pruneExpiredSessions, type UpdraftDb, type UserRow } from "@updraft/db";
 
 export const SESSION_COOKIE = "updraft_session";
-
-export interface Session {
-  userId: number;
-  username: string;
-  expiresAt: number;
-}
 
 export interface SessionStoreOptions {
   /** Lifetime of a session from login. @defaultValue 43_200_000 // ms (12 hours) */
@@ -19,38 +14,29 @@ export interface SessionStoreOptions {
 
 export class SessionStore {
   readonly ttlMs: number;
+  readonly #db: UpdraftDb;
   readonly #now: () => number;
-  readonly #sessions = new Map<string, Session>();
 
-  constructor(options: SessionStoreOptions = {}) {
+  constructor(db: UpdraftDb, options: SessionStoreOptions = {}) {
+    this.#db = db;
     this.ttlMs = options.ttlMs ?? 43_200_000;
     this.#now = options.now ?? Date.now;
   }
 
-  create(userId: number, username: string): string {
-    this.#prune();
+  /** Opens a session for the user and returns its id (for the cookie). Expired sessions are pruned on the way. */
+  async create(userId: number): Promise<string> {
+    await pruneExpiredSessions(this.#db, new Date(this.#now()));
     const id = randomBytes(32).toString("base64url");
-    this.#sessions.set(id, { userId, username, expiresAt: this.#now() + this.ttlMs });
+    await insertSession(this.#db, { sessionId: id, userId, expiry: new Date(this.#now() + this.ttlMs) });
     return id;
   }
 
-  get(id: string): Session | undefined {
-    const session = this.#sessions.get(id);
-    if (session === undefined) return undefined;
-    if (session.expiresAt <= this.#now()) {
-      this.#sessions.delete(id);
-      return undefined;
-    }
-    return session;
+  /** The session's user as stored now, or undefined when the session is unknown, expired or its user deleted. */
+  async user(id: string): Promise<UserRow | undefined> {
+    return findSessionUser(this.#db, id, new Date(this.#now()));
   }
 
-  delete(id: string): void {
-    this.#sessions.delete(id);
-  }
-
-  // Expired sessions are dropped on each login, so memory follows the number of live sessions.
-  #prune(): void {
-    const now = this.#now();
-    for (const [id, session] of this.#sessions) if (session.expiresAt <= now) this.#sessions.delete(id);
+  async delete(id: string): Promise<void> {
+    await deleteSession(this.#db, id);
   }
 }

@@ -3,7 +3,7 @@
 // the source is read from the DAGs folder and may not point outside it.
 import { readFile, realpath } from "node:fs/promises";
 import { isAbsolute, relative, resolve } from "node:path";
-import { isoOrNull } from "@updraft/api-contract";
+import { isoOrNull, toScheduleInterval } from "@updraft/api-contract";
 import { UpdraftError, type SerializedDag } from "@updraft/core";
 import { listRunTries } from "@updraft/db";
 import { DagDetail, DagSource, RunTryCollection } from "../schemas/dag-details.ts";
@@ -18,10 +18,10 @@ export function toDagDetail(dag: SerializedDag) {
     dag_id: dag.dagId,
     fileloc: dag.fileloc,
     description: dag.description,
-    schedule_interval: dag.schedule,
+    schedule_interval: toScheduleInterval(dag.schedule),
     start_date: dag.startDate,
     catchup: dag.catchup,
-    tags: dag.tags,
+    tags: dag.tags.map((name) => ({ name })),
     params: dag.params,
     tasks: dag.tasks.map((t) => ({
       task_id: t.taskId,

@@ -1,13 +1,24 @@
-// DAG run routes: list with a state filter, trigger (a manual run, queued until the scheduler
-// starts it; a paused DAG's run waits as in Airflow), and read one.
+// DAG run routes: list with Airflow's filters (`~` for every DAG), trigger (a manual run, queued
+// until the scheduler starts it; a paused DAG's run waits as in Airflow), read one, set its state
+// (PATCH) and delete it, and the cross-DAG batch list (`POST /dags/~/dagRuns/list`).
 import { toDagRunResponse } from "@updraft/api-contract";
 import { DAG_RUN_STATES, isDagRunState, UpdraftError, type DagRunState } from "@updraft/core";
-import { createDagRun, listDagRuns, wakeScheduler } from "@updraft/db";
-import { DagRun, DagRunCollection, DagRunListQuery, DagRunTriggerBody } from "../schemas/dag-runs.ts";
+import { createDagRun, DAG_RUN_ORDER_FIELDS, deleteDagRun, searchDagRuns, setDagRunState, wakeScheduler, type DagRunOrderField } from "@updraft/db";
+import { Type } from "typebox";
+import { audit } from "../audit.ts";
+import { DagRun, DagRunBatchBody, DagRunCollection, DagRunListQuery, DagRunPatchBody, DagRunTriggerBody } from "../schemas/dag-runs.ts";
 import { DagIdParams, DagRunParams, errorResponses } from "../schemas/common.ts";
 import type { ApiApp, ApiContext } from "./context.ts";
-import { requireDag, requireDagRun } from "./lookups.ts";
+import { requireDag, requireDagRun, WILDCARD } from "./lookups.ts";
+import { parseOrderBy } from "./order-by.ts";
 import { splitList } from "./query-lists.ts";
+
+const ORDER_FIELDS = Object.keys(DAG_RUN_ORDER_FIELDS) as DagRunOrderField[];
+
+const range = (gte: string | undefined, lte: string | undefined) => ({
+  gte: gte === undefined ? undefined : new Date(gte),
+  lte: lte === undefined ? undefined : new Date(lte),
+});
 
 function parseStates(values: readonly string[] | undefined): DagRunState[] | undefined {
   if (values === undefined) return undefined;
@@ -27,20 +38,27 @@ export function dagRunRoutes(app: ApiApp, { db }: ApiContext): void {
     {
       schema: {
         tags: ["DAGRun"],
-        summary: "List a DAG's runs, newest first",
+        summary: "List a DAG's runs (dag_id ~ for every DAG), newest first unless order_by says otherwise",
         params: DagIdParams,
         querystring: DagRunListQuery,
         response: { 200: DagRunCollection, ...errorResponses },
       },
     },
     async (request) => {
-      const states = parseStates(request.query.state);
-      await requireDag(db, request.params.dag_id);
-      const { rows, total } = await listDagRuns(db, {
-        dagId: request.params.dag_id,
+      const q = request.query;
+      const states = parseStates(q.state);
+      const orderBy = parseOrderBy(q.order_by, ORDER_FIELDS);
+      const dagId = request.params.dag_id;
+      if (dagId !== WILDCARD) await requireDag(db, dagId);
+      const { rows, total } = await searchDagRuns(db, {
+        dagIds: dagId === WILDCARD ? undefined : [dagId],
         states,
-        limit: request.query.limit,
-        offset: request.query.offset,
+        logicalDate: range(q.execution_date_gte, q.execution_date_lte),
+        startDate: range(q.start_date_gte, q.start_date_lte),
+        endDate: range(q.end_date_gte, q.end_date_lte),
+        orderBy,
+        limit: q.limit,
+        offset: q.offset,
       });
       return { dag_runs: rows.map(toDagRunResponse), total_entries: total };
     },
@@ -60,7 +78,10 @@ export function dagRunRoutes(app: ApiApp, { db }: ApiContext): void {
     },
     async (request) => {
       const body = request.body;
-      const logicalDate = body.logical_date === undefined ? new Date() : new Date(body.logical_date);
+      // `execution_date` is Airflow's older name for the logical date; `note` is accepted and not
+      // stored yet (this branch has no note column).
+      const given = body.logical_date ?? body.execution_date;
+      const logicalDate = given === undefined ? new Date() : new Date(given);
       const run = await createDagRun(db, {
         dagId: request.params.dag_id,
         runId: body.dag_run_id,
@@ -68,10 +89,16 @@ export function dagRunRoutes(app: ApiApp, { db }: ApiContext): void {
         conf: (body.conf ?? {}) as Record<string, unknown>,
         logicalDate,
         // A manual run covers the instant it was triggered for, as Airflow's manual runs of unscheduled DAGs do.
-        dataIntervalStart: logicalDate,
-        dataIntervalEnd: logicalDate,
+        dataIntervalStart: body.data_interval_start === undefined ? logicalDate : new Date(body.data_interval_start),
+        dataIntervalEnd: body.data_interval_end === undefined ? logicalDate : new Date(body.data_interval_end),
       });
       await wakeScheduler(db, "dag_run_triggered");
+      await audit(db, request, "trigger", {
+        dagId: run.dagId,
+        runId: run.runId,
+        logicalDate: run.logicalDate,
+        extra: { conf: run.conf },
+      });
       return toDagRunResponse(run);
     },
   );
@@ -80,5 +107,79 @@ export function dagRunRoutes(app: ApiApp, { db }: ApiContext): void {
     "/api/v1/dags/:dag_id/dagRuns/:dag_run_id",
     { schema: { tags: ["DAGRun"], summary: "Get a DAG run", params: DagRunParams, response: { 200: DagRun, ...errorResponses } } },
     async (request) => toDagRunResponse((await requireDagRun(db, request.params.dag_id, request.params.dag_run_id)).run),
+  );
+
+  app.patch(
+    "/api/v1/dags/:dag_id/dagRuns/:dag_run_id",
+    {
+      config: { access: "Op" },
+      schema: {
+        tags: ["DAGRun"],
+        summary: "Set a run's state: success or failed (its unfinished task instances follow, as in Airflow) or queued",
+        params: DagRunParams,
+        body: DagRunPatchBody,
+        response: { 200: DagRun, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { dag_id: dagId, dag_run_id: runId } = request.params;
+      const { run: before } = await requireDagRun(db, dagId, runId);
+      const run = await setDagRunState(db, { dagId, runId }, request.body.state);
+      if (run === undefined) throw new UpdraftError("UPDRAFT_DAG_RUN_NOT_FOUND", `DAG "${dagId}" has no run "${runId}"`, { details: { dagId, runId } });
+      await wakeScheduler(db, "dag_run_state_set");
+      await audit(db, request, "dag_run_patched", { dagId, runId, logicalDate: run.logicalDate, extra: { state: request.body.state, previous_state: before.state } });
+      return toDagRunResponse(run);
+    },
+  );
+
+  app.delete(
+    "/api/v1/dags/:dag_id/dagRuns/:dag_run_id",
+    {
+      config: { access: "Op" },
+      schema: {
+        tags: ["DAGRun"],
+        summary: "Delete a run with its task instances, tries, XCom and logs",
+        params: DagRunParams,
+        response: { 204: Type.Null({ description: "Deleted" }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { dag_id: dagId, dag_run_id: runId } = request.params;
+      const { run } = await requireDagRun(db, dagId, runId);
+      if (!(await deleteDagRun(db, { dagId, runId }))) {
+        throw new UpdraftError("UPDRAFT_DAG_RUN_NOT_FOUND", `DAG "${dagId}" has no run "${runId}"`, { details: { dagId, runId } });
+      }
+      await wakeScheduler(db, "dag_run_deleted");
+      await audit(db, request, "dag_run_deleted", { dagId, runId, logicalDate: run.logicalDate, extra: { state: run.state } });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    "/api/v1/dags/~/dagRuns/list",
+    {
+      // A read, though a POST (Airflow's form carries the filters in the body).
+      config: { access: "Viewer" },
+      schema: {
+        tags: ["DAGRun"],
+        summary: "List runs across DAGs (Airflow's batch form)",
+        body: DagRunBatchBody,
+        response: { 200: DagRunCollection, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const b = request.body;
+      const { rows, total } = await searchDagRuns(db, {
+        dagIds: b.dag_ids,
+        states: b.states,
+        logicalDate: range(b.execution_date_gte, b.execution_date_lte),
+        startDate: range(b.start_date_gte, b.start_date_lte),
+        endDate: range(b.end_date_gte, b.end_date_lte),
+        orderBy: parseOrderBy(b.order_by, ORDER_FIELDS),
+        limit: b.page_limit,
+        offset: b.page_offset,
+      });
+      return { dag_runs: rows.map(toDagRunResponse), total_entries: total };
+    },
   );
 }

@@ -2,6 +2,9 @@
 import { UpdraftError } from "@updraft/core";
 import { getDag, getDagRun, getTaskInstance, type DagRow, type DagRunRow, type TaskInstanceRow, type UpdraftDb } from "@updraft/db";
 
+/** Airflow's path wildcard: `~` as a dag_id or dag_run_id means "every DAG" / "every run". */
+export const WILDCARD = "~";
+
 export async function requireDag(db: UpdraftDb, dagId: string): Promise<DagRow> {
   const dag = await getDag(db, dagId);
   if (dag === undefined) throw new UpdraftError("UPDRAFT_DAG_NOT_FOUND", `DAG "${dagId}" not found`, { details: { dagId } });

@@ -4,9 +4,14 @@ import { toPoolResponse } from "@updraft/api-contract";
 import { UpdraftError } from "@updraft/core";
 import { DEFAULT_POOL_NAME, deletePool, getPool, insertPool, listPools, poolUsage, updatePool, wakeScheduler, type PoolRow } from "@updraft/db";
 import { Type } from "typebox";
-import { Pool, PoolCollection, PoolCreateBody, PoolParams, PoolPatchBody } from "../schemas/admin.ts";
+import { Pool, PoolCollection, PoolCreateBody, PoolParams, PoolPatchBody, UpdateMaskQuery } from "../schemas/admin.ts";
+import { masked } from "./update-mask.ts";
 import { errorResponses } from "../schemas/common.ts";
-import { PageQuery } from "../schemas/dags.ts";
+import { OrderedPageQuery } from "../schemas/dags.ts";
+import { audit } from "../audit.ts";
+import { parseOrderBy } from "./order-by.ts";
+
+const ORDER_FIELDS = ["name", "slots", "open_slots", "occupied_slots", "running_slots", "queued_slots"] as const;
 import type { ApiApp, ApiContext } from "./context.ts";
 
 const TAGS = ["Pool"];
@@ -20,12 +25,22 @@ export function poolRoutes(app: ApiApp, { db }: ApiContext): void {
 
   app.get(
     "/api/v1/pools",
-    { schema: { tags: TAGS, summary: "List pools with their slot usage", querystring: PageQuery, response: { 200: PoolCollection, ...errorResponses } } },
+    { schema: { tags: TAGS, summary: "List pools with their slot usage", querystring: OrderedPageQuery, response: { 200: PoolCollection, ...errorResponses } } },
     async (request) => {
+      const orderBy = parseOrderBy(request.query.order_by, ORDER_FIELDS);
       const [rows, usage] = await Promise.all([listPools(db), poolUsage(db)]);
+      // Pools are few (an operator's list), so they are sorted and paged here.
+      const pools = rows.map((row) => toPoolResponse(row, usage.get(row.name)));
+      if (orderBy !== undefined) {
+        const sign = orderBy.descending ? -1 : 1;
+        pools.sort((a, b) => {
+          const x = a[orderBy.field];
+          const y = b[orderBy.field];
+          return sign * (typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y)));
+        });
+      }
       const offset = request.query.offset ?? 0;
-      const page = rows.slice(offset, offset + (request.query.limit ?? 100));
-      return { pools: page.map((row) => toPoolResponse(row, usage.get(row.name))), total_entries: rows.length };
+      return { pools: pools.slice(offset, offset + (request.query.limit ?? 100)), total_entries: rows.length };
     },
   );
 
@@ -42,6 +57,7 @@ export function poolRoutes(app: ApiApp, { db }: ApiContext): void {
           details: { pool: request.body.name },
         });
       }
+      await audit(db, request, "pool_created", { extra: { pool: row.name, slots: row.slots } });
       return withUsage(row);
     },
   );
@@ -60,13 +76,18 @@ export function poolRoutes(app: ApiApp, { db }: ApiContext): void {
     "/api/v1/pools/:pool_name",
     {
       config: { access: "Admin" },
-      schema: { tags: TAGS, summary: "Change a pool's slots or description", params: PoolParams, body: PoolPatchBody, response: { 200: Pool, ...errorResponses } },
+      schema: { tags: TAGS, summary: "Change a pool's slots or description", params: PoolParams, querystring: UpdateMaskQuery, body: PoolPatchBody, response: { 200: Pool, ...errorResponses } },
     },
     async (request) => {
-      const row = await updatePool(db, request.params.pool_name, request.body);
+      const { name, include_deferred: _deferred, ...changes } = masked(request.body, request.query.update_mask);
+      if (name !== undefined && name !== request.params.pool_name) {
+        throw new UpdraftError("UPDRAFT_INVALID_INPUT", `body.name "${name}" differs from the pool in the path; pools cannot be renamed`, { details: { field: "name" } });
+      }
+      const row = await updatePool(db, request.params.pool_name, changes);
       if (row === undefined) throw poolNotFound(request.params.pool_name);
       // More slots may let queued work start now.
       await wakeScheduler(db, "pool_changed");
+      await audit(db, request, "pool_patched", { extra: { pool: row.name, ...changes } });
       return withUsage(row);
     },
   );
@@ -88,6 +109,7 @@ export function poolRoutes(app: ApiApp, { db }: ApiContext): void {
         throw new UpdraftError("UPDRAFT_INVALID_INPUT", `"${DEFAULT_POOL_NAME}" cannot be deleted; every task without a pool uses it`);
       }
       if (!(await deletePool(db, name))) throw poolNotFound(name);
+      await audit(db, request, "pool_deleted", { extra: { pool: name } });
       return reply.code(204).send(null);
     },
   );

@@ -1,18 +1,11 @@
-// Task instance routes: a run's task instances, one with its tries and result, and the two user
-// actions: mark (set success/failed) and clear (run again with fresh retries).
-import { toClearedTaskInstanceResponse, toTaskInstanceResponse, toTaskInstanceTryResponse } from "@updraft/api-contract";
+// Task instance routes: a run's task instances (`~` for every DAG and run, as Airflow), one with
+// its tries and result, and marking one (PATCH). Clearing and marking with relatives are in
+// task-instance-actions.ts.
+import { toTaskInstanceResponse, toTaskInstanceTryResponse } from "@updraft/api-contract";
+import { getTaskResult, listTaskInstances, listTaskInstanceTries, searchTaskInstances, setTaskInstanceState, wakeScheduler } from "@updraft/db";
+import { audit } from "../audit.ts";
+import { DagRunParams, errorResponses, TaskInstanceParams } from "../schemas/common.ts";
 import {
-  clearTaskInstances,
-  getTaskResult,
-  listTaskInstances,
-  listTaskInstanceTries,
-  setTaskInstanceState,
-  wakeScheduler,
-} from "@updraft/db";
-import { DagIdParams, DagRunParams, errorResponses, TaskInstanceParams } from "../schemas/common.ts";
-import {
-  ClearedTaskInstances,
-  ClearTaskInstancesBody,
   MarkTaskInstanceBody,
   TaskInstance,
   TaskInstanceCollection,
@@ -20,7 +13,7 @@ import {
   TaskInstanceListQuery,
 } from "../schemas/task-instances.ts";
 import type { ApiApp, ApiContext } from "./context.ts";
-import { requireDagRun, requireTaskInstance, taskNotFound } from "./lookups.ts";
+import { requireDag, requireDagRun, requireTaskInstance, taskNotFound, WILDCARD } from "./lookups.ts";
 
 const TAGS = ["TaskInstance"];
 
@@ -38,8 +31,18 @@ export function taskInstanceRoutes(app: ApiApp, { db }: ApiContext): void {
     },
     async (request) => {
       const { dag_id: dagId, dag_run_id: runId } = request.params;
+      const page = { limit: request.query.limit, offset: request.query.offset };
+      if (dagId === WILDCARD || runId === WILDCARD) {
+        if (dagId !== WILDCARD) await requireDag(db, dagId);
+        const { rows, total } = await searchTaskInstances(db, {
+          dagIds: dagId === WILDCARD ? undefined : [dagId],
+          runIds: runId === WILDCARD ? undefined : [runId],
+          ...page,
+        });
+        return { task_instances: rows.map(toTaskInstanceResponse), total_entries: total };
+      }
       await requireDagRun(db, dagId, runId);
-      const { rows, total } = await listTaskInstances(db, { dagId, runId, limit: request.query.limit, offset: request.query.offset });
+      const { rows, total } = await listTaskInstances(db, { dagId, runId, ...page });
       return { task_instances: rows.map(toTaskInstanceResponse), total_entries: total };
     },
   );
@@ -79,43 +82,20 @@ export function taskInstanceRoutes(app: ApiApp, { db }: ApiContext): void {
     },
     async (request) => {
       const { dag_id: dagId, dag_run_id: runId, task_id: taskId } = request.params;
-      await requireDagRun(db, dagId, runId);
+      const { run } = await requireDagRun(db, dagId, runId);
+      if (request.body.dry_run === true) return toTaskInstanceResponse(await requireTaskInstance(db, dagId, runId, taskId));
       const row = await setTaskInstanceState(db, { dagId, runId, taskId }, request.body.new_state);
       if (row === undefined) throw taskNotFound(dagId, runId, taskId);
+      await audit(db, request, "task_instance_marked", {
+        dagId,
+        runId,
+        taskId,
+        logicalDate: run.logicalDate,
+        extra: { new_state: request.body.new_state },
+      });
       // Downstream tasks and the run's own state follow from this; the scheduler decides them.
       await wakeScheduler(db, "task_instance_marked");
       return toTaskInstanceResponse(row);
-    },
-  );
-
-  app.post(
-    "/api/v1/dags/:dag_id/clearTaskInstances",
-    {
-      config: { access: "Op" },
-      schema: {
-        tags: TAGS,
-        summary: "Clear task instances of a run so they run again",
-        params: DagIdParams,
-        body: ClearTaskInstancesBody,
-        response: { 200: ClearedTaskInstances, ...errorResponses },
-      },
-    },
-    async (request) => {
-      const dagId = request.params.dag_id;
-      const body = request.body;
-      const { dag } = await requireDagRun(db, dagId, body.dag_run_id);
-      const known = new Set(dag.serialized.tasks.map((t) => t.taskId));
-      const unknown = body.task_ids?.find((id) => !known.has(id));
-      if (unknown !== undefined) throw taskNotFound(dagId, body.dag_run_id, unknown);
-      const cleared = await clearTaskInstances(db, {
-        dagId,
-        runId: body.dag_run_id,
-        taskIds: body.task_ids,
-        onlyFailed: body.only_failed,
-        dryRun: body.dry_run,
-      });
-      if (body.dry_run !== true && cleared.length > 0) await wakeScheduler(db, "task_instances_cleared");
-      return { task_instances: cleared.map(toClearedTaskInstanceResponse) };
     },
   );
 }

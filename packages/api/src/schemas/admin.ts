@@ -20,6 +20,11 @@ export const PoolCollection = Type.Object({ pools: Type.Array(Pool), total_entri
 
 export const PoolParams = Type.Object({ pool_name: Type.String() });
 
+export const UpdateMaskQuery = Type.Object(
+  { update_mask: Type.Optional(Type.Array(Type.String(), { description: "Fields to change; all given fields when absent" })) },
+  { additionalProperties: false },
+);
+
 export const PoolCreateBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 256 }),
@@ -31,6 +36,8 @@ export const PoolCreateBody = Type.Object(
 
 export const PoolPatchBody = Type.Object(
   {
+    name: Type.Optional(Type.String({ description: "Must equal the path's; renaming is not supported" })),
+    include_deferred: Type.Optional(Type.Boolean({ description: "Accepted for Airflow clients; Updraft has no deferred state" })),
     slots: Type.Optional(Type.Integer({ minimum: 0 })),
     description: Type.Optional(nullable(Type.String())),
   },
@@ -40,7 +47,10 @@ export const PoolPatchBody = Type.Object(
 export const User = Type.Object(
   {
     username: Type.String(),
-    email: nullable(Type.String()),
+    email: Type.String({ description: "Empty when none was given" }),
+    first_name: Type.String(),
+    last_name: Type.String(),
+    active: Type.Boolean(),
     role: Type.Enum([...USER_ROLES]),
     roles: Type.Array(Type.Object({ name: Type.Enum([...USER_ROLES]) })),
     created_on: DateTime,
@@ -70,3 +80,26 @@ export const Health = Type.Object({
   /** Present with the distributed executor: whether Redis answers. */
   broker: Type.Optional(Type.Object({ status: Type.Enum(["healthy", "unhealthy"]) })),
 });
+
+export const UserParams = Type.Object({ username: Type.String() });
+
+export const UserPatchBody = Type.Object(
+  {
+    username: Type.Optional(Type.String({ description: "Must equal the path's; renaming is not supported" })),
+    email: Type.Optional(Type.String({ format: "email" })),
+    password: Type.Optional(Type.String({ minLength: 1 })),
+    role: Type.Optional(Type.Enum([...USER_ROLES])),
+    roles: Type.Optional(Type.Array(Type.Object({ name: Type.Enum([...USER_ROLES]) }), { minItems: 1, maxItems: 1, description: "Airflow's form: exactly one role" })),
+    first_name: Type.Optional(Type.String()),
+    last_name: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+const RoleAction = Type.Object({ action: Type.Object({ name: Type.String() }), resource: Type.Object({ name: Type.String() }) });
+
+export const Role = Type.Object({ name: Type.Enum([...USER_ROLES]), actions: Type.Array(RoleAction) }, { title: "Role" });
+
+export const RoleCollection = Type.Object({ roles: Type.Array(Role), total_entries: Type.Integer() });
+
+export const RoleParams = Type.Object({ role_name: Type.String() });

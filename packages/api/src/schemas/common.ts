@@ -35,3 +35,11 @@ export const pageQuery = {
 export const DagIdParams = Type.Object({ dag_id: Type.String() });
 export const DagRunParams = Type.Object({ dag_id: Type.String(), dag_run_id: Type.String() });
 export const TaskInstanceParams = Type.Object({ dag_id: Type.String(), dag_run_id: Type.String(), task_id: Type.String() });
+
+/** Airflow's `CronExpression` schedule object; null for DAGs without a schedule. */
+export const ScheduleInterval = nullable(
+  Type.Object({ __type: Type.Literal("CronExpression"), value: Type.String({ description: "Cron expression or preset, e.g. @daily" }) }, { title: "CronExpression" }),
+);
+
+/** Airflow's `order_by` parameter: a field name, with `-` in front for descending order. */
+export const OrderByQuery = Type.Optional(Type.String({ pattern: "^-?[a-z_]+$", description: "Field to sort by; prefix - for descending" }));

@@ -1,7 +1,7 @@
 // Schemas of a DAG's structure (tasks and edges, from its serialized form), its source text and
 // the tries of one run (for the Gantt chart).
 import { Type } from "typebox";
-import { nullable, NullableDateTime } from "./common.ts";
+import { nullable, NullableDateTime, ScheduleInterval } from "./common.ts";
 
 const DagTask = Type.Object({
   task_id: Type.String(),
@@ -22,10 +22,10 @@ export const DagDetail = Type.Object(
     dag_id: Type.String(),
     fileloc: Type.String(),
     description: nullable(Type.String()),
-    schedule_interval: nullable(Type.String()),
+    schedule_interval: ScheduleInterval,
     start_date: NullableDateTime,
     catchup: Type.Boolean(),
-    tags: Type.Array(Type.String()),
+    tags: Type.Array(Type.Object({ name: Type.String() })),
     params: Type.Record(Type.String(), Type.Unknown(), { description: "Run parameters with their defaults" }),
     tasks: Type.Array(DagTask),
     edges: Type.Array(Type.Object({ source_task_id: Type.String(), target_task_id: Type.String() })),

@@ -1,6 +1,6 @@
 // Request and response schemas of the DAG resource.
 import { Type } from "typebox";
-import { DateTime, nullable, NullableDateTime, pageQuery } from "./common.ts";
+import { DateTime, nullable, NullableDateTime, OrderByQuery, pageQuery, ScheduleInterval } from "./common.ts";
 
 export const Dag = Type.Object(
   {
@@ -9,8 +9,12 @@ export const Dag = Type.Object(
     fileloc: Type.String(),
     is_paused: Type.Boolean(),
     is_active: Type.Boolean(),
-    schedule_interval: nullable(Type.String()),
+    schedule_interval: ScheduleInterval,
     tags: Type.Array(Type.Object({ name: Type.String() })),
+    dag_display_name: Type.String(),
+    file_token: Type.String({ description: "Names the DAG's file for GET /api/v1/dagSources/{file_token}" }),
+    owners: Type.Array(Type.String()),
+    is_subdag: Type.Boolean(),
     max_active_runs: Type.Integer(),
     max_active_tasks: Type.Integer(),
     last_parsed_time: NullableDateTime,
@@ -25,6 +29,7 @@ export const DagCollection = Type.Object({ dags: Type.Array(Dag), total_entries:
 export const DagListQuery = Type.Object(
   {
     ...pageQuery,
+    order_by: OrderByQuery,
     tags: Type.Optional(Type.Array(Type.String(), { description: "DAGs with any of these tags" })),
     only_active: Type.Optional(Type.Boolean({ default: true })),
     paused: Type.Optional(Type.Boolean()),
@@ -45,3 +50,5 @@ export const ImportError = Type.Object({
 export const ImportErrorCollection = Type.Object({ import_errors: Type.Array(ImportError), total_entries: Type.Integer() });
 
 export const PageQuery = Type.Object(pageQuery, { additionalProperties: false });
+
+export const OrderedPageQuery = Type.Object({ ...pageQuery, order_by: OrderByQuery }, { additionalProperties: false });

@@ -1,7 +1,7 @@
 // Request and response schemas of task instances, their tries, logs and the clear action.
 import { TASK_INSTANCE_STATES } from "@updraft/core";
 import { Type } from "typebox";
-import { nullable, NullableDateTime, pageQuery } from "./common.ts";
+import { DateTime, nullable, NullableDateTime, pageQuery } from "./common.ts";
 
 const NullableTaskState = nullable(Type.Enum([...TASK_INSTANCE_STATES]));
 
@@ -15,7 +15,7 @@ const taskInstanceFields = {
   duration: nullable(Type.Number({ description: "Seconds" })),
   try_number: Type.Integer(),
   max_tries: Type.Integer(),
-  hostname: nullable(Type.String()),
+  hostname: Type.String({ description: "Empty until a try started" }),
   pid: nullable(Type.Integer()),
   queue: Type.String(),
   pool: Type.String(),
@@ -23,6 +23,7 @@ const taskInstanceFields = {
   priority_weight: Type.Integer(),
   queued_when: NullableDateTime,
   next_retry_at: NullableDateTime,
+  map_index: Type.Integer({ description: "-1: not a mapped task" }),
 };
 
 export const TaskInstance = Type.Object(taskInstanceFields, { title: "TaskInstance" });
@@ -51,23 +52,79 @@ export const TaskInstanceDetail = Type.Object({
 export const TaskInstanceListQuery = Type.Object(pageQuery, { additionalProperties: false });
 
 export const MarkTaskInstanceBody = Type.Object(
-  { new_state: Type.Enum(["success", "failed"], { description: "success or failed" }) },
+  {
+    new_state: Type.Enum(["success", "failed", "skipped"], { description: "success, failed or skipped" }),
+    dry_run: Type.Optional(Type.Boolean({ description: "Accepted for Airflow clients; the answer is the same without it" })),
+  },
+  { additionalProperties: false },
+);
+
+const relatives = {
+  include_upstream: Type.Optional(Type.Boolean({ default: false })),
+  include_downstream: Type.Optional(Type.Boolean({ default: false })),
+  include_future: Type.Optional(Type.Boolean({ default: false, description: "The same tasks in later runs of the DAG" })),
+  include_past: Type.Optional(Type.Boolean({ default: false, description: "The same tasks in earlier runs of the DAG" })),
+};
+
+/** Airflow's UpdateTaskInstancesState. */
+export const UpdateTaskInstancesStateBody = Type.Object(
+  {
+    dag_run_id: Type.Optional(Type.String({ minLength: 1 })),
+    execution_date: Type.Optional(DateTime),
+    task_id: Type.String({ minLength: 1 }),
+    new_state: Type.Enum(["success", "failed", "skipped"]),
+    dry_run: Type.Optional(Type.Boolean({ default: true, description: "As Airflow, true unless set: only report" })),
+    ...relatives,
+  },
+  { additionalProperties: false },
+);
+
+export const TaskInstanceReferenceCollection = Type.Object({
+  task_instances: Type.Array(
+    Type.Object({ dag_id: Type.String(), dag_run_id: Type.String(), task_id: Type.String(), execution_date: DateTime }),
+  ),
+});
+
+/** Airflow's ListTaskInstanceForm (POST /dags/~/dagRuns/~/taskInstances/list). */
+export const TaskInstanceBatchBody = Type.Object(
+  {
+    dag_ids: Type.Optional(Type.Array(Type.String(), { maxItems: 1000 })),
+    dag_run_ids: Type.Optional(Type.Array(Type.String(), { maxItems: 1000 })),
+    task_ids: Type.Optional(Type.Array(Type.String(), { maxItems: 1000 })),
+    state: Type.Optional(Type.Array(nullable(Type.Enum([...TASK_INSTANCE_STATES, "none"])))),
+    pool: Type.Optional(Type.Array(Type.String())),
+    queue: Type.Optional(Type.Array(Type.String())),
+    executor: Type.Optional(Type.Array(Type.String())),
+    duration_gte: Type.Optional(Type.Number()),
+    duration_lte: Type.Optional(Type.Number()),
+    start_date_gte: Type.Optional(DateTime),
+    start_date_lte: Type.Optional(DateTime),
+    end_date_gte: Type.Optional(DateTime),
+    end_date_lte: Type.Optional(DateTime),
+    execution_date_gte: Type.Optional(DateTime),
+    execution_date_lte: Type.Optional(DateTime),
+    page_offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    page_limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+  },
   { additionalProperties: false },
 );
 
 export const ClearTaskInstancesBody = Type.Object(
   {
-    dag_run_id: Type.String({ minLength: 1 }),
+    dag_run_id: Type.String({ minLength: 1, description: "The run to clear in (Updraft requires it; Airflow's date-range form is not supported)" }),
     task_ids: Type.Optional(Type.Array(Type.String(), { minItems: 1 })),
     only_failed: Type.Optional(Type.Boolean({ default: false })),
+    only_running: Type.Optional(Type.Boolean({ default: false })),
     dry_run: Type.Optional(Type.Boolean({ default: false })),
+    reset_dag_runs: Type.Optional(Type.Boolean({ description: "Accepted for Airflow clients; a cleared finished run is always re-queued" })),
+    ...relatives,
   },
   { additionalProperties: false },
 );
 
 export const ClearedTaskInstances = Type.Object({
   task_instances: Type.Array(
-    Type.Object({ task_id: Type.String(), dag_run_id: Type.String(), state: NullableTaskState }),
+    Type.Object({ dag_id: Type.String(), task_id: Type.String(), dag_run_id: Type.String(), execution_date: DateTime, state: NullableTaskState }),
   ),
 });
 

@@ -1,6 +1,6 @@
 // Paged, filtered DAG listing for the REST API (`GET /api/v1/dags`): the filters Airflow's
 // endpoint offers, with the total count so clients can page.
-import { and, arrayOverlaps, asc, count, eq, ilike, type SQL } from "drizzle-orm";
+import { and, arrayOverlaps, asc, count, desc, eq, ilike, type SQL } from "drizzle-orm";
 import type { UpdraftDb } from "../client.ts";
 import { dags, type DagRow } from "../schema/dags.ts";
 
@@ -12,8 +12,18 @@ export interface DagSearch {
   tags?: readonly string[] | undefined;
   /** Case-insensitive substring of the dag id. */
   dagIdPattern?: string | undefined;
+  /** @defaultValue by dag id */
+  orderBy?: { field: "dag_id" | "last_parsed_time" | "next_dagrun" | "is_paused"; descending: boolean } | undefined;
   limit?: number | undefined;
   offset?: number | undefined;
+}
+
+const ORDER_COLUMNS = { dag_id: dags.dagId, last_parsed_time: dags.lastParsedAt, next_dagrun: dags.nextDagrunLogicalDate, is_paused: dags.isPaused } as const;
+
+function order(orderBy: DagSearch["orderBy"]): SQL[] {
+  if (orderBy === undefined) return [asc(dags.dagId)];
+  const column = ORDER_COLUMNS[orderBy.field];
+  return [orderBy.descending ? desc(column) : asc(column), asc(dags.dagId)];
 }
 
 /** DAGs by id with the number matching the filters (ignoring limit/offset). */
@@ -31,7 +41,7 @@ export async function searchDags(db: UpdraftDb, search: DagSearch = {}): Promise
     .select()
     .from(dags)
     .where(where)
-    .orderBy(asc(dags.dagId))
+    .orderBy(...order(search.orderBy))
     .limit(search.limit ?? 100)
     .offset(search.offset ?? 0);
   const [total] = await db.select({ n: count() }).from(dags).where(where);

@@ -9,3 +9,6 @@ export * from "./import-errors.ts";
 export * from "./pools.ts";
 export * from "./users.ts";
 export * from "./workers.ts";
+export * from "./sessions.ts";
+export * from "./event-log.ts";
+export * from "./rate-limits.ts";
