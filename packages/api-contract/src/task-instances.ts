@@ -15,6 +15,8 @@ export interface TaskInstanceResponse {
   /** Airflow's meaning: retries allowed (the last permitted try is max_tries + 1). */
   max_tries: number;
   hostname: string | null;
+  /** The Updraft worker (or local executor) that ran the current try; beside `hostname`, which two workers on one machine share. */
+  worker_name: string | null;
   pid: number | null;
   queue: string;
   pool: string;
@@ -36,6 +38,7 @@ export interface TaskInstanceRecord {
   tryNumber: number;
   maxTries: number;
   hostname: string | null;
+  workerName?: string | null;
   pid: number | null;
   queue: string;
   pool: string;
@@ -58,6 +61,7 @@ export function toTaskInstanceResponse(record: TaskInstanceRecord): TaskInstance
     // Stored as the last permitted try number; Airflow's API counts retries.
     max_tries: Math.max(0, record.maxTries - 1),
     hostname: record.hostname,
+    worker_name: record.workerName ?? null,
     pid: record.pid,
     queue: record.queue,
     pool: record.pool,
@@ -75,6 +79,7 @@ export interface TaskInstanceTryResponse {
   end_date: string | null;
   duration: number | null;
   hostname: string | null;
+  worker_name: string | null;
   error: string | null;
 }
 
@@ -86,6 +91,7 @@ export interface TaskInstanceTryRecord {
   endDate: Date | null;
   duration: number | null;
   hostname: string | null;
+  workerName?: string | null;
   error: string | null;
 }
 
@@ -97,6 +103,7 @@ export function toTaskInstanceTryResponse(record: TaskInstanceTryRecord): TaskIn
     end_date: isoOrNull(record.endDate),
     duration: record.duration,
     hostname: record.hostname,
+    worker_name: record.workerName ?? null,
     error: record.error,
   };
 }

@@ -10,3 +10,4 @@ export * from "./schedule.ts";
 export * from "./after-try.ts";
 export * from "./executor-contract.ts";
 export * from "./logger.ts";
+export * from "./settled-reason.ts";
