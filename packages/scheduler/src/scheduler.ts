@@ -11,6 +11,7 @@ import { claimTaskInstances } from "./store/claim-store.ts";
 import { DagCache, type CachedDag } from "./store/dag-cache.ts";
 import { failZombies, recoverStaleQueued, type LostTryThresholds } from "./store/lost-tries-store.ts";
 import { progressRunningRuns } from "./store/progress-store.ts";
+import { updateNextDagruns } from "./store/next-dagrun-store.ts";
 import { createDueScheduledRuns, startQueuedRuns } from "./store/run-store.ts";
 
 export interface SchedulerLimits {
@@ -122,7 +123,9 @@ export class Scheduler {
     const dags = await this.cache.refresh(db);
     if (now.getTime() - this.lastScheduleCheck >= 1_000) {
       this.lastScheduleCheck = now.getTime();
-      await createDueScheduledRuns(db, dags.values(), now);
+      const created = await createDueScheduledRuns(db, dags.values(), now);
+      // next_dagrun (issue 13, item 4): moves on once a scheduled run is created.
+      if (created > 0) await updateNextDagruns(db, undefined, now);
     }
     await startQueuedRuns(db, dags, limits.maxActiveRunsPerDag, now);
     await progressRunningRuns(db, dags, now);
