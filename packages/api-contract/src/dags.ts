@@ -43,6 +43,10 @@ export interface DagResponse {
   max_active_tasks: number;
   last_parsed_time: string | null;
   next_dagrun: string | null;
+  /** The next run's data interval, and when it will be created (its end), as in Airflow. */
+  next_dagrun_data_interval_start: string | null;
+  next_dagrun_data_interval_end: string | null;
+  next_dagrun_create_after: string | null;
   task_ids: string[];
 }
 
@@ -57,6 +61,8 @@ export interface DagRecord {
   tags: string[] | null;
   lastParsedAt: Date | null;
   nextDagrunLogicalDate?: Date | null;
+  nextDagrunDataIntervalStart?: Date | null;
+  nextDagrunDataIntervalEnd?: Date | null;
   serialized: SerializedDag;
 }
 
@@ -83,6 +89,9 @@ export function toDagResponse(record: DagRecord, defaults: DagDefaults): DagResp
     max_active_tasks: record.serialized.maxActiveTasks ?? defaults.maxActiveTasksPerDag,
     last_parsed_time: record.lastParsedAt?.toISOString() ?? null,
     next_dagrun: record.nextDagrunLogicalDate?.toISOString() ?? null,
+    next_dagrun_data_interval_start: record.nextDagrunDataIntervalStart?.toISOString() ?? null,
+    next_dagrun_data_interval_end: record.nextDagrunDataIntervalEnd?.toISOString() ?? null,
+    next_dagrun_create_after: record.nextDagrunDataIntervalEnd?.toISOString() ?? null,
     task_ids: record.serialized.tasks.map((t) => t.taskId),
   };
 }

@@ -16,6 +16,8 @@ export interface TaskInstanceResponse {
   max_tries: number;
   /** "" until a try started, as Airflow. */
   hostname: string;
+  /** The Updraft worker (or local executor) that ran the current try; beside `hostname`, which two workers on one machine share. */
+  worker_name: string | null;
   pid: number | null;
   queue: string;
   pool: string;
@@ -39,6 +41,7 @@ export interface TaskInstanceRecord {
   tryNumber: number;
   maxTries: number;
   hostname: string | null;
+  workerName?: string | null;
   pid: number | null;
   queue: string;
   pool: string;
@@ -61,6 +64,7 @@ export function toTaskInstanceResponse(record: TaskInstanceRecord): TaskInstance
     // Stored as the last permitted try number; Airflow's API counts retries.
     max_tries: Math.max(0, record.maxTries - 1),
     hostname: record.hostname ?? "",
+    worker_name: record.workerName ?? null,
     pid: record.pid,
     queue: record.queue,
     pool: record.pool,
@@ -79,6 +83,7 @@ export interface TaskInstanceTryResponse {
   end_date: string | null;
   duration: number | null;
   hostname: string | null;
+  worker_name: string | null;
   error: string | null;
 }
 
@@ -90,6 +95,7 @@ export interface TaskInstanceTryRecord {
   endDate: Date | null;
   duration: number | null;
   hostname: string | null;
+  workerName?: string | null;
   error: string | null;
 }
 
@@ -101,6 +107,7 @@ export function toTaskInstanceTryResponse(record: TaskInstanceTryRecord): TaskIn
     end_date: isoOrNull(record.endDate),
     duration: record.duration,
     hostname: record.hostname,
+    worker_name: record.workerName ?? null,
     error: record.error,
   };
 }

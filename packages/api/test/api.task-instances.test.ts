@@ -23,7 +23,7 @@ describe("task instance routes", () => {
       { dagId: "etl", runId: RUN, taskId: "load", state: "upstream_failed", tryNumber: 0, maxTries: 1, endDate: end },
     ]);
     await db.insert(taskInstanceHistory).values([
-      { dagId: "etl", runId: RUN, taskId: "transform", tryNumber: 1, state: "failed", startDate: start, endDate: end, duration: 2, hostname: "w1", error: "boom 1" },
+      { dagId: "etl", runId: RUN, taskId: "transform", tryNumber: 1, state: "failed", startDate: start, endDate: end, duration: 2, hostname: "w1", workerName: "worker-a", error: "boom 1" },
       { dagId: "etl", runId: RUN, taskId: "transform", tryNumber: 2, state: "failed", error: "boom 2" },
     ]);
     await db.insert(xcom).values({ dagId: "etl", runId: RUN, taskId: "extract", key: "return_value", value: { rows: 3 } });
@@ -61,9 +61,12 @@ describe("task instance routes", () => {
     expect(extract.tries).toEqual([]);
     const transform = (await server.inject({ url: `${base}/transform`, headers: as.Viewer })).json();
     expect(transform.result).toBeNull();
+    expect(transform.state_reason).toBeNull();
+    const load = (await server.inject({ url: `${base}/load`, headers: as.Viewer })).json();
+    expect(load.state_reason).toBe("`transform` failed (trigger rule all_success)");
     expect(transform.tries).toEqual([
-      { try_number: 1, state: "failed", start_date: "2025-01-01T00:00:01.000Z", end_date: "2025-01-01T00:00:03.000Z", duration: 2, hostname: "w1", error: "boom 1" },
-      { try_number: 2, state: "failed", start_date: null, end_date: null, duration: null, hostname: null, error: "boom 2" },
+      { try_number: 1, state: "failed", start_date: "2025-01-01T00:00:01.000Z", end_date: "2025-01-01T00:00:03.000Z", duration: 2, hostname: "w1", worker_name: "worker-a", error: "boom 1" },
+      { try_number: 2, state: "failed", start_date: null, end_date: null, duration: null, hostname: null, worker_name: null, error: "boom 2" },
     ]);
   });
 
@@ -101,12 +104,13 @@ describe("task instance routes", () => {
     await db.insert(taskLogs).values({ dagId: "etl", runId: RUN, taskId: "extract", tryNumber: 1, stream: "stderr", line: "fourth line" });
     const tail = (await server.inject({ url: `${base}/extract/logs/1?token=${token}`, headers: as.Viewer })).json();
     expect(tail.content).toBe("fourth line");
+    expect(tail.lines).toEqual([{ timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), stream: "stderr", line: "fourth line" }]);
     expect(Number(tail.continuation_token)).toBeGreaterThan(Number(token));
     const nothing = (await server.inject({ url: `${base}/extract/logs/1?token=${tail.continuation_token}`, headers: as.Viewer })).json();
-    expect(nothing).toEqual({ content: "", continuation_token: tail.continuation_token });
+    expect(nothing).toEqual({ content: "", continuation_token: tail.continuation_token, lines: [] });
 
     const otherTry = (await server.inject({ url: `${base}/extract/logs/2`, headers: as.Viewer })).json();
-    expect(otherTry).toEqual({ content: "", continuation_token: null });
+    expect(otherTry).toEqual({ content: "", continuation_token: null, lines: [] });
     const badToken = await server.inject({ url: `${base}/extract/logs/1?token=abc`, headers: as.Viewer });
     expect(badToken.statusCode).toBe(400);
   });

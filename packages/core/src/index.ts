@@ -12,3 +12,4 @@ export * from "./after-try.ts";
 export * from "./executor-contract.ts";
 export * from "./logger.ts";
 export * from "./outage-log.ts";
+export * from "./settled-reason.ts";

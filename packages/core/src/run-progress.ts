@@ -3,6 +3,7 @@
 // upstream_failed, branch not followed), and what the run's own state is. The scheduler and the
 // sequential executor both call it, so `dags test` and a real run behave the same.
 import { downstreamClosure, type DagGraph } from "./dag-graph.ts";
+import { describeSettledState } from "./settled-reason.ts";
 import { FINISHED_TASK_STATES, type DagRunState, type TaskInstanceState } from "./states.ts";
 import { evaluateTriggerRule, type TriggerRule, type UpstreamSummary } from "./trigger-rules.ts";
 
@@ -64,7 +65,7 @@ export function decideRunProgress(input: RunProgressInput): RunProgress {
     if (state !== null) continue;
     const branch = notFollowed.get(taskId);
     if (branch !== undefined) {
-      set(taskId, "skipped", `branch "${branch}" did not follow it`);
+      set(taskId, "skipped", settledReason(input, states, taskId, "skipped", branch));
       continue;
     }
     const rule = input.triggerRules.get(taskId) ?? "all_success";
@@ -75,10 +76,10 @@ export function decideRunProgress(input: RunProgressInput): RunProgress {
         set(taskId, "scheduled", `trigger rule ${rule} is met`);
         break;
       case "skip":
-        set(taskId, "skipped", `trigger rule ${rule} cannot be met by its upstream states`);
+        set(taskId, "skipped", settledReason(input, states, taskId, "skipped"));
         break;
       case "upstream_failed":
-        set(taskId, "upstream_failed", `an upstream task failed (trigger rule ${rule})`);
+        set(taskId, "upstream_failed", settledReason(input, states, taskId, "upstream_failed"));
         break;
       case "wait":
         break;
@@ -103,6 +104,19 @@ function isDeadlocked(states: ReadonlyMap<string, TaskInstanceState | null>, ext
     } else if (!FINISHED_TASK_STATES.has(state)) return false;
   }
   return waiting > 0;
+}
+
+// The one-line reason shown by `dags test` and stored nowhere: the API derives the same text.
+function settledReason(
+  input: RunProgressInput,
+  states: ReadonlyMap<string, TaskInstanceState | null>,
+  taskId: string,
+  state: "skipped" | "upstream_failed",
+  branchId?: string,
+): string {
+  const upstream = (input.graph.upstream.get(taskId) ?? []).map((id) => ({ taskId: id, state: states.get(id) ?? null }));
+  const notFollowedBy = branchId === undefined ? undefined : { branchId, followed: input.branchFollowed.get(branchId) ?? [] };
+  return describeSettledState({ state, triggerRule: input.triggerRules.get(taskId) ?? "all_success", upstream, notFollowedBy }) ?? state;
 }
 
 /** Summary of the direct upstream states that the trigger rule reads. */

@@ -3,6 +3,7 @@
 // listing DAGs, as Airflow's CLI parses the files it lists.
 import { loadDagsFolder, type DagBagResult } from "@updraft/dag-loader";
 import { syncDags, type UpdraftDb } from "@updraft/db";
+import { updateNextDagruns } from "./store/next-dagrun-store.ts";
 
 export interface DagProcessingOptions {
   dagsFolder: string;
@@ -13,5 +14,7 @@ export interface DagProcessingOptions {
 export async function processDagsFolder(db: UpdraftDb, options: DagProcessingOptions): Promise<DagBagResult> {
   const bag = await loadDagsFolder({ dagsFolder: options.dagsFolder, fileTimeoutMs: options.fileTimeoutMs });
   await syncDags(db, { dags: bag.dags, importErrors: bag.importErrors, parsedAt: new Date(), pausedAtCreation: options.pausedAtCreation });
+  // next_dagrun (issue 13, item 4): a parsed DAG's schedule or start date may have changed.
+  await updateNextDagruns(db, bag.dags.map((d) => d.serialized.dagId));
   return bag;
 }

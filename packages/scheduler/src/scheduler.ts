@@ -14,6 +14,7 @@ import { DagCache, type CachedDag } from "./store/dag-cache.ts";
 import { LostTryWatch } from "./lost-try-watch.ts";
 import type { LostTryThresholds } from "./store/lost-tries-store.ts";
 import { progressRunningRuns, runsWithDueRetries } from "./store/progress-store.ts";
+import { updateNextDagruns } from "./store/next-dagrun-store.ts";
 import { createDueScheduledRuns, startQueuedRuns } from "./store/run-store.ts";
 
 export interface SchedulerLimits {
@@ -168,7 +169,9 @@ export class Scheduler {
     const dags = full ? await this.cache.refresh(db) : this.cache.all();
     if (now.getTime() - this.lastScheduleCheck >= 1_000) {
       this.lastScheduleCheck = now.getTime();
-      await createDueScheduledRuns(db, dags.values(), now);
+      const created = await createDueScheduledRuns(db, dags.values(), now);
+      // next_dagrun (issue 13, item 4): moves on once a scheduled run is created.
+      if (created > 0) await updateNextDagruns(db, undefined, now);
     }
     if (full || this.runsFinished) {
       this.runsFinished = false;

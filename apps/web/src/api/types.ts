@@ -54,12 +54,15 @@ export interface TaskTry {
   end_date: string | null;
   duration: number | null;
   hostname: string | null;
+  worker_name?: string | null;
   error: string | null;
 }
 
 export interface TaskInstanceDetail extends TaskInstance {
   tries: TaskTry[];
   result: unknown;
+  /** Why a skipped or upstream_failed task instance did not run. */
+  state_reason?: string | null;
 }
 
 export interface RunTry {
@@ -73,9 +76,16 @@ export interface RunTry {
   worker_name: string | null;
 }
 
+export interface LogLine {
+  timestamp: string;
+  stream: string;
+  line: string;
+}
+
 export interface LogChunk {
   content: string;
   continuation_token: string | null;
+  lines?: LogLine[];
 }
 
 
@@ -84,6 +94,7 @@ export interface User {
   username: string;
   email: string | null;
   role: Role;
+  roles?: Array<{ name: Role }>;
   created_on: string;
   last_login: string | null;
 }

@@ -5,12 +5,14 @@ import { useDag, useDagDetail, useDagRuns, useDagSource, useTaskInstances } from
 import { ErrorBox, Loading, PageHeader, Stat, Tabs } from "../components/common.tsx";
 import { DagGraph } from "../components/dag-graph.tsx";
 import { DagGrid } from "../components/dag-grid.tsx";
+import { NextRun } from "../components/next-run.tsx";
 import { PauseToggle } from "../components/pause-toggle.tsx";
+import { RunTypeLegend } from "../components/run-type-icon.tsx";
 import { StateBadge, StateLegend } from "../components/state.tsx";
 import { TriggerButton } from "../components/trigger-button.tsx";
-import { formatDateTime, formatRelative } from "../lib/format.ts";
+import { formatDateTime } from "../lib/format.ts";
 
-const GRID_RUNS = 20;
+const GRID_RUNS = 25;
 
 type Tab = "grid" | "graph" | "source";
 
@@ -37,7 +39,7 @@ export function DagPage({ tab }: { tab: Tab }) {
       {dag.data && (
         <div className="stats">
           <Stat label="Schedule" value={<code>{dag.data.schedule_interval?.value ?? "manual"}</code>} />
-          <Stat label="Next run" value={dag.data.next_dagrun ? formatRelative(dag.data.next_dagrun) : "—"} />
+          <Stat label="Next run" value={<NextRun dag={dag.data} detailed />} />
           <Stat label="Latest run" value={runs.data?.dag_runs[0] ? <StateBadge state={runs.data.dag_runs[0].state} /> : "—"} />
           <Stat label="Tasks" value={dag.data.task_ids.length} />
           <Stat label="Max active runs / tasks" value={`${dag.data.max_active_runs} / ${dag.data.max_active_tasks}`} />
@@ -59,6 +61,7 @@ export function DagPage({ tab }: { tab: Tab }) {
             {(runs.error ?? detail.error) && <ErrorBox error={runs.error ?? detail.error} />}
             {runs.data && detail.data && <DagGrid dagId={dagId} runs={runs.data.dag_runs} tasks={detail.data.tasks} />}
             <StateLegend />
+            <RunTypeLegend />
           </>
         )}
         {tab === "graph" && <GraphTab dagId={dagId} />}

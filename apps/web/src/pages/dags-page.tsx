@@ -6,10 +6,10 @@ import { path } from "../api/client.ts";
 import { useDagRuns, useDags, useImportErrors } from "../api/queries.ts";
 import type { Dag } from "../api/types.ts";
 import { ErrorBox, Loading, PageHeader } from "../components/common.tsx";
+import { NextRun } from "../components/next-run.tsx";
 import { PauseToggle } from "../components/pause-toggle.tsx";
 import { StateDot } from "../components/state.tsx";
 import { TriggerButton } from "../components/trigger-button.tsx";
-import { formatDateTime, formatRelative } from "../lib/format.ts";
 
 const RECENT_RUNS = 8;
 
@@ -74,7 +74,9 @@ function DagRow({ dag }: { dag: Dag }) {
       <td>
         <RecentRuns dagId={dag.dag_id} />
       </td>
-      <td title={formatDateTime(dag.next_dagrun)}>{dag.next_dagrun ? formatRelative(dag.next_dagrun) : <span className="muted">—</span>}</td>
+      <td>
+        <NextRun dag={dag} />
+      </td>
       <td className="right">
         <TriggerButton dagId={dag.dag_id} compact />
       </td>

@@ -5,8 +5,10 @@ import { path } from "../api/client.ts";
 import { useDagRun, useRunTries, useTaskInstances } from "../api/queries.ts";
 import { Card, ErrorBox, JsonView, Loading, PageHeader, Stat } from "../components/common.tsx";
 import { GanttChart } from "../components/gantt-chart.tsx";
+import { RunActions } from "../components/run-actions.tsx";
 import { StateBadge } from "../components/state.tsx";
 import { durationBetween, formatDateTime, formatDuration } from "../lib/format.ts";
+import { useCanAct } from "../lib/roles.ts";
 
 const TI_PAGE = 100;
 
@@ -16,6 +18,7 @@ export function RunPage() {
   const tries = useRunTries(dagId, runId);
   const tis = useTaskInstances(dagId, runId);
   const [page, setPage] = useState(0);
+  const canAct = useCanAct();
   const all = tis.data?.task_instances ?? [];
   const shown = all.slice(page * TI_PAGE, (page + 1) * TI_PAGE);
 
@@ -33,9 +36,12 @@ export function RunPage() {
           </span>
         }
         actions={
-          <Link to={`${path`/dags/${dagId}/graph`}?run=${encodeURIComponent(runId)}`} className="btn">
-            Graph
-          </Link>
+          <>
+            {canAct && <RunActions dagId={dagId} runId={runId} leaveOnDelete />}
+            <Link to={`${path`/dags/${dagId}/graph`}?run=${encodeURIComponent(runId)}`} className="btn btn-sm">
+              Graph
+            </Link>
+          </>
         }
       />
       {run.error && <ErrorBox error={run.error} />}
@@ -65,7 +71,7 @@ export function RunPage() {
                   <th>Try</th>
                   <th>Started</th>
                   <th>Duration</th>
-                  <th>Host</th>
+                  <th>Worker / host</th>
                 </tr>
               </thead>
               <tbody>
@@ -82,7 +88,9 @@ export function RunPage() {
                     </td>
                     <td>{formatDateTime(ti.start_date)}</td>
                     <td>{formatDuration(ti.duration ?? (ti.state === "running" ? durationBetween(ti.start_date, null) : null))}</td>
-                    <td className="mono small">{ti.hostname ?? "—"}</td>
+                    <td className="mono small" data-testid={`worker-${ti.task_id}`}>
+                      {ti.worker_name ?? "—"} / {ti.hostname ?? "—"}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -1,14 +1,14 @@
 // One task instance: its tries (state, worker, times), the log of the chosen try (tailing while
 // it runs), its result, why it is not running when it waits, and the clear and mark actions.
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Link, useParams } from "react-router";
-import { api, path } from "../api/client.ts";
-import { keys } from "../api/keys.ts";
+import { Link, useParams, useSearchParams } from "react-router";
+import { path } from "../api/client.ts";
 import { useDependencies, useTaskInstance } from "../api/queries.ts";
 import type { TaskInstanceDetail, TaskTry } from "../api/types.ts";
 import { Card, ErrorBox, JsonView, Loading, PageHeader, Stat } from "../components/common.tsx";
+import { ReasonText } from "../components/grid-details.tsx";
 import { LogViewer } from "../components/log-viewer.tsx";
+import { TaskInstanceActions } from "../components/task-instance-actions.tsx";
 import { StateBadge } from "../components/state.tsx";
 import { durationBetween, formatDateTime, formatDuration } from "../lib/format.ts";
 import { useCanAct } from "../lib/roles.ts";
@@ -18,38 +18,18 @@ import { isWaiting } from "../lib/states.ts";
 export function allTries(ti: TaskInstanceDetail): TaskTry[] {
   const tries = [...ti.tries];
   if (ti.try_number > 0 && ti.state !== null && !tries.some((t) => t.try_number === ti.try_number)) {
-    tries.push({ try_number: ti.try_number, state: ti.state, start_date: ti.start_date, end_date: ti.end_date, duration: ti.duration, hostname: ti.hostname, error: null });
+    tries.push({
+      try_number: ti.try_number,
+      state: ti.state,
+      start_date: ti.start_date,
+      end_date: ti.end_date,
+      duration: ti.duration,
+      hostname: ti.hostname,
+      worker_name: ti.worker_name,
+      error: null,
+    });
   }
   return tries.sort((a, b) => a.try_number - b.try_number);
-}
-
-function Actions({ dagId, runId, taskId }: { dagId: string; runId: string; taskId: string }) {
-  const client = useQueryClient();
-  const refresh = () => client.invalidateQueries({ queryKey: keys.run(dagId, runId) });
-  const clear = useMutation({
-    mutationFn: () => api(path`/api/v1/dags/${dagId}/clearTaskInstances`, { method: "POST", body: { dag_run_id: runId, task_ids: [taskId] } }),
-    onSuccess: refresh,
-  });
-  const mark = useMutation({
-    mutationFn: (state: "success" | "failed") =>
-      api(path`/api/v1/dags/${dagId}/dagRuns/${runId}/taskInstances/${taskId}`, { method: "PATCH", body: { new_state: state } }),
-    onSuccess: refresh,
-  });
-  const busy = clear.isPending || mark.isPending;
-  return (
-    <div className="actions">
-      {(clear.error ?? mark.error) && <ErrorBox error={clear.error ?? mark.error} />}
-      <button type="button" className="btn" disabled={busy} onClick={() => clear.mutate()} title="Run this task again with fresh retries">
-        ↻ Clear
-      </button>
-      <button type="button" className="btn btn-success" disabled={busy} onClick={() => mark.mutate("success")}>
-        Mark success
-      </button>
-      <button type="button" className="btn btn-danger" disabled={busy} onClick={() => mark.mutate("failed")}>
-        Mark failed
-      </button>
-    </div>
-  );
 }
 
 function WhyWaiting({ dagId, runId, taskId }: { dagId: string; runId: string; taskId: string }) {
@@ -73,7 +53,9 @@ export function TaskInstancePage() {
   const { dagId, runId, taskId } = useParams() as { dagId: string; runId: string; taskId: string };
   const ti = useTaskInstance(dagId, runId, taskId);
   const canAct = useCanAct();
-  const [chosenTry, setChosenTry] = useState<number | null>(null);
+  const [search] = useSearchParams();
+  const tryParam = Number(search.get("try"));
+  const [chosenTry, setChosenTry] = useState<number | null>(Number.isInteger(tryParam) && tryParam > 0 ? tryParam : null);
   const data = ti.data;
   const tries = data ? allTries(data) : [];
   const shownTry = chosenTry ?? (data && data.try_number > 0 ? data.try_number : null);
@@ -92,7 +74,7 @@ export function TaskInstancePage() {
             {taskId} {data && <StateBadge state={data.state} />}
           </span>
         }
-        actions={canAct ? <Actions dagId={dagId} runId={runId} taskId={taskId} /> : undefined}
+        actions={canAct ? <TaskInstanceActions dagId={dagId} runId={runId} taskId={taskId} /> : undefined}
       />
       {ti.error && <ErrorBox error={ti.error} />}
       {!data && !ti.error && <Loading />}
@@ -103,14 +85,22 @@ export function TaskInstancePage() {
             <Stat label="Started" value={formatDateTime(data.start_date)} />
             <Stat label="Ended" value={formatDateTime(data.end_date)} />
             <Stat label="Duration" value={formatDuration(data.duration ?? (data.state === "running" ? durationBetween(data.start_date, null) : null))} />
+            <Stat label="Worker" value={<span className="mono small" data-testid="ti-worker">{data.worker_name ?? "—"}</span>} />
             <Stat label="Host" value={<span className="mono small">{data.hostname ?? "—"}</span>} />
             <Stat label="Queue / pool" value={`${data.queue} / ${data.pool}`} />
             {data.next_retry_at && <Stat label="Next retry" value={formatDateTime(data.next_retry_at)} />}
           </div>
+          {data.state_reason && (
+            <p className="state-reason" data-testid="state-reason">
+              <strong>{data.state}:</strong> <ReasonText text={data.state_reason} />
+            </p>
+          )}
           {isWaiting(data.state) && <WhyWaiting dagId={dagId} runId={runId} taskId={taskId} />}
           <Card title="Tries">
             {tries.length === 0 ? (
-              <p className="muted">Not run yet.</p>
+              <p className="muted" data-testid="no-tries">
+                {data.state_reason ? `No try: it was ${data.state} without running.` : data.state === null || isWaiting(data.state) ? "Not run yet." : `No try: it was set to ${data.state} without running.`}
+              </p>
             ) : (
               <table className="table compact" data-testid="tries">
                 <thead>
@@ -135,7 +125,9 @@ export function TaskInstancePage() {
                       <td>
                         <StateBadge state={t.state} />
                       </td>
-                      <td className="mono small">{t.hostname ?? "—"}</td>
+                      <td className="mono small">
+                        {t.worker_name ?? "—"} / {t.hostname ?? "—"}
+                      </td>
                       <td>{formatDateTime(t.start_date)}</td>
                       <td>{formatDateTime(t.end_date)}</td>
                       <td>{formatDuration(t.duration ?? (t.end_date === null ? durationBetween(t.start_date, null) : null))}</td>

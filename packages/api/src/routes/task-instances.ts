@@ -14,6 +14,7 @@ import {
 } from "../schemas/task-instances.ts";
 import type { ApiApp, ApiContext } from "./context.ts";
 import { requireDag, requireDagRun, requireTaskInstance, taskNotFound, WILDCARD } from "./lookups.ts";
+import { settledStateReason } from "./state-reason.ts";
 
 const TAGS = ["TaskInstance"];
 
@@ -59,12 +60,19 @@ export function taskInstanceRoutes(app: ApiApp, { db }: ApiContext): void {
     },
     async (request) => {
       const { dag_id: dagId, dag_run_id: runId, task_id: taskId } = request.params;
+      const { dag } = await requireDagRun(db, dagId, runId);
       const ti = await requireTaskInstance(db, dagId, runId, taskId);
-      const [tries, result] = await Promise.all([
+      const [tries, result, stateReason] = await Promise.all([
         listTaskInstanceTries(db, dagId, runId, taskId),
         getTaskResult(db, dagId, runId, taskId),
+        settledStateReason(db, dag.serialized, ti),
       ]);
-      return { ...toTaskInstanceResponse(ti), tries: tries.map(toTaskInstanceTryResponse), result: result.value ?? null };
+      return {
+        ...toTaskInstanceResponse(ti),
+        tries: tries.map(toTaskInstanceTryResponse),
+        result: result.value ?? null,
+        state_reason: stateReason,
+      };
     },
   );
 

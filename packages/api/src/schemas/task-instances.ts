@@ -16,6 +16,7 @@ const taskInstanceFields = {
   try_number: Type.Integer(),
   max_tries: Type.Integer(),
   hostname: Type.String({ description: "Empty until a try started" }),
+  worker_name: nullable(Type.String({ description: "The worker (or local executor) that ran the current try" })),
   pid: nullable(Type.Integer()),
   queue: Type.String(),
   pool: Type.String(),
@@ -40,6 +41,7 @@ export const TaskInstanceTry = Type.Object({
   end_date: NullableDateTime,
   duration: nullable(Type.Number()),
   hostname: nullable(Type.String()),
+  worker_name: nullable(Type.String()),
   error: nullable(Type.String()),
 });
 
@@ -47,6 +49,9 @@ export const TaskInstanceDetail = Type.Object({
   ...taskInstanceFields,
   tries: Type.Array(TaskInstanceTry),
   result: Type.Unknown({ description: "The task's return value (XCom return_value), or null" }),
+  state_reason: nullable(
+    Type.String({ description: "Why a skipped or upstream_failed task instance did not run, e.g. \"branch `choose` followed `small_batch`\"" }),
+  ),
 });
 
 export const TaskInstanceListQuery = Type.Object(pageQuery, { additionalProperties: false });
@@ -140,4 +145,15 @@ export const LogQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const Log = Type.Object({ content: Type.String(), continuation_token: nullable(Type.String()) });
+export const Log = Type.Object({
+  content: Type.String(),
+  continuation_token: nullable(Type.String()),
+  lines: Type.Array(
+    Type.Object({
+      timestamp: Type.String({ format: "date-time", description: "When the line was written" }),
+      stream: Type.String({ description: "stdout, stderr, or log (Updraft's own lines about the try)" }),
+      line: Type.String(),
+    }),
+    { description: "The lines of `content`, each with its time and stream" },
+  ),
+});

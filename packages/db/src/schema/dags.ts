@@ -19,6 +19,8 @@ export const dags = pgTable(
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
     lastParsedAt: timestamptz("last_parsed_at").notNull(),
     nextDagrunLogicalDate: timestamptz("next_dagrun_logical_date"),
+    nextDagrunDataIntervalStart: timestamptz("next_dagrun_data_interval_start"),
+    nextDagrunDataIntervalEnd: timestamptz("next_dagrun_data_interval_end"),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
   },
   (t) => [index("dags_is_active_is_paused_idx").on(t.isActive, t.isPaused)],

@@ -1,0 +1,2 @@
+ALTER TABLE "dags" ADD COLUMN "next_dagrun_data_interval_start" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "dags" ADD COLUMN "next_dagrun_data_interval_end" timestamp with time zone;
