@@ -2,6 +2,7 @@
 // temp dir on a free port, and a `redis-server` child on another, so a test can stop, restart
 // and wipe them at will without touching the shared servers other tests use.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { chmod, chown, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
@@ -9,7 +10,10 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-const PG_BIN = process.env.UPDRAFT_TEST_PG_BIN ?? "/usr/lib/postgresql/15/bin";
+// The server binaries: UPDRAFT_TEST_PG_BIN, else the newest Debian install (15 on the CI image).
+const PG_BIN =
+  process.env.UPDRAFT_TEST_PG_BIN ??
+  join("/usr/lib/postgresql", readdirSync("/usr/lib/postgresql").sort((a, b) => Number(b) - Number(a))[0] ?? "15", "bin");
 
 /** A TCP port nobody listens on right now. */
 export async function freePort(): Promise<number> {
