@@ -7,8 +7,11 @@ import type { Dag } from "@updraft/sdk";
 import { killRunningCommands, onCommandStarted } from "../run-bash.ts";
 import { runTry } from "../run-try.ts";
 import type { FromChild, ToChild, TryJob } from "./pool-protocol.ts";
+import { forgetTry, killOlderTries, recordCommand } from "./try-registry.ts";
 
 const loaded = new Map<string, { mtimeMs: number; dags: Dag[] }>();
+/** The try this process runs now, if any. */
+let current: TryJob | null = null;
 
 function send(message: FromChild): void {
   process.send?.(message);
@@ -29,6 +32,9 @@ async function dagFor(job: TryJob): Promise<Dag> {
 process.on("message", async (message: ToChild) => {
   if (message.type !== "run") return;
   const { job } = message;
+  current = job;
+  // An older try of this task instance still running on this machine was declared lost: end it.
+  killOlderTries(job);
   try {
     const outcome = await runTry({
       dag: await dagFor(job),
@@ -47,6 +53,9 @@ process.on("message", async (message: ToChild) => {
     send({ type: "done", outcome });
   } catch (error) {
     send({ type: "done", outcome: { state: "failed", error: error instanceof Error ? (error.stack ?? error.message) : String(error), timedOut: false } });
+  } finally {
+    forgetTry(job);
+    current = null;
   }
 });
 
@@ -60,7 +69,10 @@ function parentGone(): never {
   process.exit(0);
 }
 process.on("disconnect", parentGone);
-onCommandStarted((pgid) => send({ type: "group", pgid }));
+onCommandStarted((pgid) => {
+  if (current) recordCommand(current, pgid);
+  send({ type: "group", pgid });
+});
 setInterval(() => {
   if (process.ppid !== parentPid) parentGone();
 }, 1_000).unref();
