@@ -3,13 +3,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
-import { updraftNodeArgs } from "@updraft/dag-loader";
 
-const MAIN = fileURLToPath(new URL("../../apps/cli/src/main.ts", import.meta.url));
+// The `updraft` bin: the compiled CLI (dist) when built, as in production; else the sources.
+const MAIN = fileURLToPath(new URL("../../apps/cli/bin/updraft.js", import.meta.url));
 
 export function startUpdraft(args: string[], env: Record<string, string>): ChildProcess {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("UPDRAFT_") && k !== "DATABASE_URL"));
-  const child = spawn(process.execPath, [...updraftNodeArgs(), MAIN, ...args], {
+  const child = spawn(process.execPath, [MAIN, ...args], {
     cwd: tmpdir(),
     env: { ...base, UPDRAFT_LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "ignore", "inherit"],

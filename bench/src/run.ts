@@ -14,6 +14,7 @@ import { processDagsFolder } from "@updraft/scheduler";
 import { and, count, eq, inArray } from "drizzle-orm";
 import { bullmqBaseline, type BaselineResult } from "./bullmq-baseline.ts";
 import { memoryMiB, startUpdraft, stop } from "./processes.ts";
+import { printStartup, startupBench } from "./startup.ts";
 import { machine, summarise } from "./stats.ts";
 
 const quick = process.argv.includes("--quick");
@@ -146,7 +147,11 @@ console.log(`\nlatency (1 worker): chain of ${CHAIN} no-op tasks ${latency!.tota
 console.log(`raw BullMQ round trip: median ${base1.roundTripMedianMs.toFixed(2)} ms, p99 ${base1.roundTripP99Ms.toFixed(2)} ms; gap ratio (median) ${(latency!.gapMedianMs / base1.roundTripMedianMs).toFixed(1)}x`);
 for (const n of WORKER_COUNTS) console.log(`peak RSS with ${n} worker(s): scheduler ${memory[n]!.schedulerMiB} MiB, worker ${memory[n]!.workerMiB} MiB (task processes not included)`);
 
+const startup = await startupBench();
+console.log("");
+printStartup(startup);
+
 const out = fileURLToPath(new URL("../../artifacts/bench.json", import.meta.url));
 mkdirSync(join(out, ".."), { recursive: true });
-writeFileSync(out, JSON.stringify({ machine: machine(), sizes: { wide: WIDE, runs: RUNS, chain: CHAIN, concurrency: CONCURRENCY }, rows, latency, baselines, memory }, null, 2));
+writeFileSync(out, JSON.stringify({ machine: machine(), sizes: { wide: WIDE, runs: RUNS, chain: CHAIN, concurrency: CONCURRENCY }, rows, latency, baselines, memory, startup }, null, 2));
 console.log(`\nJSON: ${out}`);

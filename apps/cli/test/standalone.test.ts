@@ -72,6 +72,8 @@ describe("updraft standalone", () => {
   it("lets the CLI list DAGs and create users while it holds the embedded database", async () => {
     const list = await runCli(["dags", "list", "--json"], env());
     expect(list.code, list.stderr).toBe(0);
+    // The answer is the standalone's last parse, and the CLI says how old it is.
+    expect(list.stderr).toMatch(/^note: as parsed by the running standalone at \S+ .*\(\d+ s ago\); it re-parses the DAGs folder every 30 s\.$/m);
     expect((JSON.parse(list.stdout) as { dags: Array<{ dag_id: string }> }).dags.map((d) => d.dag_id)).toContain("typed_etl");
     const user = await runCli(["users", "create", "--username", "viewer1", "--password", "viewer-pass-1", "--role", "Viewer"], env());
     expect(user.code, user.stderr).toBe(0);

@@ -19,7 +19,12 @@ export function registerDagCommands(program: Command): void {
     .description("Parse the DAGs folder and list its DAGs")
     .option("--json", "print the same objects as GET /api/v1/dags")
     .action(async (options: { json?: boolean }) => {
-      const { list, errors } = await withControl(async (c) => ({ list: await c.listDags(), errors: (await c.listImportErrors()).length }));
+      const { list, errors, parsedBy } = await withControl(async (c) => ({
+        list: await c.listDags(),
+        errors: (await c.listImportErrors()).length,
+        parsedBy: c.parsesOnDemand ? null : c.target,
+      }));
+      if (parsedBy) noteParseAge(parsedBy, list);
       if (options.json) return printJson({ dags: list, total_entries: list.length });
       printTable(
         ["dag_id", "fileloc", "is_paused", "schedule", "tags"],
@@ -33,7 +38,11 @@ export function registerDagCommands(program: Command): void {
     .description("Parse the DAGs folder and list the files that failed to load")
     .option("--json", "print the same objects as GET /api/v1/importErrors")
     .action(async (options: { json?: boolean }) => {
-      const list = await withControl((c) => c.listImportErrors());
+      const list = await withControl(async (c) => {
+        const errors = await c.listImportErrors();
+        if (!c.parsesOnDemand) noteParseAge(c.target, await c.listDags());
+        return errors;
+      });
       if (options.json) return printJson({ import_errors: list, total_entries: list.length });
       if (list.length === 0) return console.log("No import errors.");
       for (const e of list) console.log(`${e.filename} (${e.timestamp})\n  ${e.stack_trace.split("\n").join("\n  ")}\n`);
@@ -94,6 +103,16 @@ export function registerDagCommands(program: Command): void {
       const state = await runDagInProcess(dag, conf);
       process.exitCode = state === "success" ? 0 : 1;
     });
+}
+
+/**
+ * Beside a running standalone the answer is what it parsed last, not a parse made now: say when
+ * that was (the newest `last_parsed_time`), on stderr so JSON output stays clean.
+ */
+function noteParseAge(target: string, dags: Array<{ last_parsed_time: string | null }>): void {
+  const last = Math.max(...dags.map((d) => (d.last_parsed_time ? Date.parse(d.last_parsed_time) : 0)), 0);
+  const when = last > 0 ? `at ${new Date(last).toISOString()} (${Math.max(0, Math.round((Date.now() - last) / 1000))} s ago)` : "(no parse recorded yet)";
+  process.stderr.write(`note: as parsed by ${target} ${when}; it re-parses the DAGs folder every 30 s.\n`);
 }
 
 async function waitForRun(control: Control, run: DagRunSummary): Promise<DagRunSummary> {

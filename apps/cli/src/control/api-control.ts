@@ -6,6 +6,7 @@ import type { StandaloneLink } from "./standalone-link.ts";
 
 export class ApiControl implements Control {
   readonly target: string;
+  readonly parsesOnDemand = false;
 
   constructor(private readonly link: StandaloneLink) {
     this.target = `the running standalone at ${link.url}`;

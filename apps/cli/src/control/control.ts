@@ -14,6 +14,11 @@ export interface DagRunSummary {
 export interface Control {
   /** Where commands go, for messages. */
   readonly target: string;
+  /**
+   * True when listings parse the DAGs folder first (straight through the database); false when
+   * they show what a running standalone parsed last (it re-parses every 30 s).
+   */
+  readonly parsesOnDemand: boolean;
   listDags(): Promise<DagResponse[]>;
   listImportErrors(): Promise<ImportErrorResponse[]>;
   trigger(dagId: string, options: { conf: Record<string, JsonValue>; runId?: string | undefined }): Promise<DagRunSummary>;

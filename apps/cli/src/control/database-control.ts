@@ -10,6 +10,7 @@ import type { Control, DagRunSummary } from "./control.ts";
 
 export class DatabaseControl implements Control {
   readonly target = "the metadata database";
+  readonly parsesOnDemand = true;
 
   constructor(
     private readonly database: UpdraftDatabase,

@@ -14,7 +14,9 @@ const loaded = new Map<string, { mtimeMs: number; dags: Dag[] }>();
 let current: TryJob | null = null;
 
 function send(message: FromChild): void {
-  process.send?.(message);
+  // A parent that is stopping may have closed the channel already: the callback takes the EPIPE
+  // instead of an unhandled 'error' event, and "disconnect" below ends this process.
+  if (process.connected) process.send?.(message, undefined, {}, () => {});
 }
 
 async function dagFor(job: TryJob): Promise<Dag> {
