@@ -6,10 +6,20 @@ import { fileURLToPath } from "node:url";
 import { updraftNodeArgs } from "@updraft/dag-loader";
 
 const MAIN = fileURLToPath(new URL("../../apps/cli/src/main.ts", import.meta.url));
+const COUNTER = new URL("./count-queries.ts", import.meta.url).href;
+
+/** Statements sent and CPU seconds used so far by a process started with BENCH_STATS_DIR. */
+export function processStats(dir: string, pid: number): { statements: number; cpuSeconds: number } {
+  try {
+    return JSON.parse(readFileSync(`${dir}/${pid}.json`, "utf8")) as { statements: number; cpuSeconds: number };
+  } catch {
+    return { statements: 0, cpuSeconds: 0 };
+  }
+}
 
 export function startUpdraft(args: string[], env: Record<string, string>): ChildProcess {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("UPDRAFT_") && k !== "DATABASE_URL"));
-  const child = spawn(process.execPath, [...updraftNodeArgs(), MAIN, ...args], {
+  const child = spawn(process.execPath, [...updraftNodeArgs(), "--import", COUNTER, MAIN, ...args], {
     cwd: tmpdir(),
     env: { ...base, UPDRAFT_LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "ignore", "inherit"],
