@@ -6,10 +6,20 @@ import { fileURLToPath } from "node:url";
 
 // The `updraft` bin: the compiled CLI (dist) when built, as in production; else the sources.
 const MAIN = fileURLToPath(new URL("../../apps/cli/bin/updraft.js", import.meta.url));
+const COUNTER = new URL("./count-queries.mjs", import.meta.url).href;
+
+/** Statements sent and CPU seconds used so far by a process started with BENCH_STATS_DIR. */
+export function processStats(dir: string, pid: number): { statements: number; cpuSeconds: number } {
+  try {
+    return JSON.parse(readFileSync(`${dir}/${pid}.json`, "utf8")) as { statements: number; cpuSeconds: number };
+  } catch {
+    return { statements: 0, cpuSeconds: 0 };
+  }
+}
 
 export function startUpdraft(args: string[], env: Record<string, string>): ChildProcess {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("UPDRAFT_") && k !== "DATABASE_URL"));
-  const child = spawn(process.execPath, [MAIN, ...args], {
+  const child = spawn(process.execPath, ["--import", COUNTER, MAIN, ...args], {
     cwd: tmpdir(),
     env: { ...base, UPDRAFT_LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "ignore", "inherit"],

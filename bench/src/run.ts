@@ -1,3 +1,5 @@
+// Statements per TI are counted in-process (a node-postgres query counter preloaded into the
+// scheduler and workers); scheduler CPU is its process.cpuUsage().
 // `pnpm bench`: end-to-end throughput and latency of the distributed executor on local Postgres
 // and Redis, with real scheduler and worker processes, against raw BullMQ doing the same number of
 // no-op jobs with the same concurrency in the same run. Prints a table and writes JSON.
@@ -11,9 +13,9 @@ import { fileURLToPath } from "node:url";
 import { createDagRun, dagRuns, migrate, taskInstances, wakeScheduler, workers, type UpdraftDatabase } from "@updraft/db";
 import { createTestDatabase } from "@updraft/db/testing";
 import { processDagsFolder } from "@updraft/scheduler";
-import { and, count, eq, inArray } from "drizzle-orm";
+import { and, count, eq, inArray, sql } from "drizzle-orm";
 import { bullmqBaseline, type BaselineResult } from "./bullmq-baseline.ts";
-import { memoryMiB, startUpdraft, stop } from "./processes.ts";
+import { memoryMiB, processStats, startUpdraft, stop } from "./processes.ts";
 import { printStartup, startupBench } from "./startup.ts";
 import { machine, summarise } from "./stats.ts";
 
@@ -22,6 +24,7 @@ const WIDE = quick ? 2_000 : 10_000;
 const RUNS = quick ? 100 : 500;
 const CHAIN = 40;
 const WORKER_COUNTS = [1, 2, 4];
+const HISTORY = quick ? 200_000 : 1_000_000;
 const CONCURRENCY = 8;
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379/0";
 
@@ -40,7 +43,14 @@ interface Row {
   perSecond: number;
   baselinePerSecond: number;
   ratio: number;
+  /** SQL statements sent by the scheduler and workers (counted in-process), per task instance. */
+  statementsPerTi: number;
+  /** Scheduler CPU seconds (process.cpuUsage) per 1,000 task instances. */
+  schedulerCpuPer1000: number;
 }
+
+/** Statements and scheduler CPU so far, for the cluster's processes. */
+type Probe = () => { statements: number; schedulerCpu: number };
 
 async function waitForRuns(database: UpdraftDatabase, dagId: string, runIds: string[]): Promise<void> {
   for (;;) {
@@ -65,14 +75,37 @@ async function scenario(database: UpdraftDatabase, dagId: string, runIds: string
   return (performance.now() - started) / 1000;
 }
 
-async function withCluster(workerCount: number, work: (database: UpdraftDatabase) => Promise<void>): Promise<{ schedulerMiB: number; workerMiB: number }> {
+async function measured(database: UpdraftDatabase, probe: Probe, dagId: string, runIds: string[], tis: number) {
+  const before = probe();
+  const seconds = await scenario(database, dagId, runIds);
+  await new Promise((resolve) => setTimeout(resolve, 300)); // let the stats files catch up
+  const after = probe();
+  return { seconds, statementsPerTi: (after.statements - before.statements) / tis, schedulerCpuPer1000: ((after.schedulerCpu - before.schedulerCpu) * 1000) / tis };
+}
+
+// Finished history the scheduler must not pay for: `rows` finished task instances (and as many
+// history rows) in 1,000-task runs of a DAG that is not running.
+async function insertHistory(database: UpdraftDatabase, rows: number): Promise<void> {
+  const runs = Math.ceil(rows / 1_000);
+  await database.db.execute(sql`insert into dag_runs (dag_id, run_id, run_type, state, conf, logical_date, start_date, end_date)
+    select 'ten', 'hist' || g, 'manual', 'success', '{}'::jsonb, timestamptz '2000-01-01' + g * interval '1 hour', now(), now() from generate_series(1, ${runs}) g`);
+  await database.db.execute(sql`insert into task_instances (dag_id, run_id, task_id, state, try_number, max_tries, start_date, end_date, duration)
+    select 'ten', 'hist' || r, 'h' || t, 'success', 1, 1, now(), now(), 0 from generate_series(1, ${runs}) r, generate_series(1, 1000) t`);
+  await database.db.execute(sql`insert into task_instance_history (dag_id, run_id, task_id, try_number, state, start_date, end_date, duration)
+    select 'ten', 'hist' || r, 'h' || t, 1, 'success', now(), now(), 0 from generate_series(1, ${runs}) r, generate_series(1, 1000) t`);
+  await database.db.execute(sql`analyze`);
+}
+
+async function withCluster(workerCount: number, work: (database: UpdraftDatabase, probe: Probe) => Promise<void>): Promise<{ schedulerMiB: number; workerMiB: number }> {
   const testDb = await createTestDatabase("postgres");
   const database = await testDb.open();
   const folder = await mkdtemp(join(tmpdir(), "updraft-bench-"));
   for (const [name, source] of Object.entries(DAGS)) await writeFile(join(folder, name), source);
   await migrate(database);
   await processDagsFolder(database.db, { dagsFolder: folder, fileTimeoutMs: 60_000, pausedAtCreation: false });
+  const statsDir = await mkdtemp(join(tmpdir(), "updraft-bench-stats-"));
   const env = {
+    BENCH_STATS_DIR: statsDir,
     DATABASE_URL: testDb.databaseUrl!,
     REDIS_URL,
     UPDRAFT_BROKER_PREFIX: `bench-${process.pid}-${workerCount}`,
@@ -89,7 +122,11 @@ async function withCluster(workerCount: number, work: (database: UpdraftDatabase
       if ((row?.n ?? 0) >= workerCount) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await work(database);
+    const probe: Probe = () => ({
+      statements: [scheduler, ...workerProcs].reduce((sum, p) => sum + processStats(statsDir, p.pid!).statements, 0),
+      schedulerCpu: processStats(statsDir, scheduler.pid!).cpuSeconds,
+    });
+    await work(database, probe);
     return {
       schedulerMiB: memoryMiB(scheduler.pid!).peakRss,
       workerMiB: Math.max(...workerProcs.map((w) => memoryMiB(w.pid!).peakRss)),
@@ -99,6 +136,7 @@ async function withCluster(workerCount: number, work: (database: UpdraftDatabase
     await database.close();
     await testDb.drop();
     await rm(folder, { recursive: true, force: true });
+    await rm(statsDir, { recursive: true, force: true });
   }
 }
 
@@ -111,14 +149,20 @@ console.log(`machine: ${JSON.stringify(machine())}`);
 console.log(`sizes: wide=${WIDE} runs=${RUNS}x10 chain=${CHAIN}; worker concurrency ${CONCURRENCY}\n`);
 for (const n of WORKER_COUNTS) {
   baselines[n] = await bullmqBaseline(REDIS_URL, WIDE, CONCURRENCY * n);
-  memory[n] = await withCluster(n, async (database) => {
+  memory[n] = await withCluster(n, async (database, probe) => {
     // Warm-up: task processes import the DAG files once.
     await scenario(database, "ten", ["warmup"]);
-    const wide = await scenario(database, "wide", ["wide"]);
-    rows.push({ workers: n, scenario: `1 run x ${WIDE} tasks`, taskInstances: WIDE, seconds: wide, perSecond: WIDE / wide, baselinePerSecond: baselines[n]!.perSecond, ratio: 0 });
+    const base = { workers: n, baselinePerSecond: baselines[n]!.perSecond, ratio: 0 };
+    const wide = await measured(database, probe, "wide", ["wide"], WIDE);
+    rows.push({ ...base, scenario: `1 run x ${WIDE} tasks`, taskInstances: WIDE, perSecond: WIDE / wide.seconds, ...wide });
     const ids = Array.from({ length: RUNS }, (_, i) => `r${i}`);
-    const many = await scenario(database, "ten", ids);
-    rows.push({ workers: n, scenario: `${RUNS} runs x 10 tasks`, taskInstances: RUNS * 10, seconds: many, perSecond: (RUNS * 10) / many, baselinePerSecond: baselines[n]!.perSecond, ratio: 0 });
+    const many = await measured(database, probe, "ten", ids, RUNS * 10);
+    rows.push({ ...base, scenario: `${RUNS} runs x 10 tasks`, taskInstances: RUNS * 10, perSecond: (RUNS * 10) / many.seconds, ...many });
+    if (n === 2) {
+      await insertHistory(database, HISTORY);
+      const again = await measured(database, probe, "ten", ids.map((id) => `h${id}`), RUNS * 10);
+      rows.push({ ...base, scenario: `${RUNS}x10, ${HISTORY / 1000}k in history`, taskInstances: RUNS * 10, perSecond: (RUNS * 10) / again.seconds, ...again });
+    }
     if (n === 1) {
       const gaps: number[] = [];
       const totals: number[] = [];
@@ -138,10 +182,14 @@ for (const n of WORKER_COUNTS) {
 for (const row of rows) row.ratio = row.perSecond / row.baselinePerSecond;
 
 const pad = (v: string | number, w: number) => String(v).padStart(w);
-console.log("workers  scenario                   TIs    seconds   TI/s     raw BullMQ jobs/s   ratio");
+console.log("workers  scenario                     TIs    seconds   TI/s  raw BullMQ jobs/s   ratio  stmts/TI  sched CPU s/1000 TIs");
 for (const r of rows) {
-  console.log(`${pad(r.workers, 7)}  ${r.scenario.padEnd(24)} ${pad(r.taskInstances, 6)} ${pad(r.seconds.toFixed(2), 9)} ${pad(r.perSecond.toFixed(0), 7)} ${pad(r.baselinePerSecond.toFixed(0), 14)} ${pad(r.ratio.toFixed(3), 11)}`);
+  console.log(
+    `${pad(r.workers, 7)}  ${r.scenario.padEnd(26)} ${pad(r.taskInstances, 6)} ${pad(r.seconds.toFixed(2), 9)} ${pad(r.perSecond.toFixed(0), 6)} ${pad(r.baselinePerSecond.toFixed(0), 18)} ${pad(r.ratio.toFixed(3), 7)} ${pad(r.statementsPerTi.toFixed(2), 9)} ${pad(r.schedulerCpuPer1000.toFixed(3), 20)}`,
+  );
 }
+const perTi = (label: string) => rows.find((r) => r.workers === 2 && r.scenario.startsWith(label))?.perSecond ?? NaN;
+console.log(`\nwide run vs ${RUNS}x10 per TI (2 workers): ${(perTi("1 run") / perTi(`${RUNS} runs`)).toFixed(2)}; with ${HISTORY.toLocaleString("en")} finished TIs in history vs without: ${(perTi(`${RUNS}x10,`) / perTi(`${RUNS} runs`)).toFixed(2)}`);
 const base1 = baselines[1]!;
 console.log(`\nlatency (1 worker): chain of ${CHAIN} no-op tasks ${latency!.totalSeconds.toFixed(3)} s; task-to-task gap median ${latency!.gapMedianMs} ms, p99 ${latency!.gapP99Ms} ms`);
 console.log(`raw BullMQ round trip: median ${base1.roundTripMedianMs.toFixed(2)} ms, p99 ${base1.roundTripP99Ms.toFixed(2)} ms; gap ratio (median) ${(latency!.gapMedianMs / base1.roundTripMedianMs).toFixed(1)}x`);
