@@ -114,16 +114,22 @@ async function poke(
   ctx: TaskContext,
   check: () => unknown,
 ): Promise<TryOutcome> {
+  // As Airflow's BaseSensorOperator in poke mode: poke until the condition holds; once the
+  // timeout has passed after a poke, the sensor fails for good (AirflowSensorTimeout: no retry)
+  // or is skipped with softFail. The last wait is shortened so that a poke happens at the deadline
+  // instead of giving up early. An error thrown by the poke is an ordinary failure and retried.
   const started = Date.now();
   for (let pokes = 1; ; pokes++) {
     const value = await check();
     if (value) return success(value);
-    if (Date.now() - started + sensor.pokeIntervalMs > sensor.timeoutMs) {
-      const reason = `sensor timed out after ${formatDuration(Date.now() - started)} (${pokes} pokes)`;
-      return sensor.softFail ? { state: "skipped", reason } : { state: "failed", error: reason, timedOut: true };
+    const elapsed = Date.now() - started;
+    if (elapsed >= sensor.timeoutMs) {
+      const reason = `sensor timed out after ${formatDuration(elapsed)} (${pokes} pokes; timeout ${formatDuration(sensor.timeoutMs)})`;
+      return sensor.softFail ? { state: "skipped", reason } : { state: "failed", error: reason, timedOut: true, final: true };
     }
-    ctx.log(`condition not met (poke ${pokes}); next poke in ${formatDuration(sensor.pokeIntervalMs)}`);
-    await abortableSleep(sensor.pokeIntervalMs, ctx.signal);
+    const wait = Math.min(sensor.pokeIntervalMs, sensor.timeoutMs - elapsed);
+    ctx.log(`condition not met (poke ${pokes}); next poke in ${formatDuration(wait)}`);
+    await abortableSleep(wait, ctx.signal);
   }
 }
 

@@ -129,6 +129,38 @@ describe("runDagSequentially", () => {
     expect(result.taskInstances.get("soft")!.state).toBe("skipped");
   });
 
+  it("never retries a sensor that reached its timeout (Airflow >= 2.2), and pokes at the deadline", async () => {
+    const pokedAt: number[] = [];
+    let started = 0;
+    const d = dag({ dagId: "sense_final" }, () => {
+      sensor({ taskId: "never", pokeInterval: "200ms", timeout: "500ms", retries: 2, retryDelay: 0 }, () => {
+        if (pokedAt.length === 0) started = Date.now();
+        pokedAt.push(Date.now() - started);
+        return false;
+      });
+      sensor({ taskId: "soft", pokeInterval: "10ms", timeout: "50ms", softFail: true, retries: 2, retryDelay: 0 }, () => false);
+    });
+    const result = await runDagSequentially({ dag: d, runId: "r" });
+    expect(result.taskInstances.get("never")).toMatchObject({ state: "failed", tries: 1 });
+    expect(result.taskInstances.get("soft")).toMatchObject({ state: "skipped", tries: 1 });
+    // Pokes at 0, 200, 400 and at the 500 ms deadline, not giving up at 400.
+    expect(pokedAt).toHaveLength(4);
+    expect(pokedAt.at(-1)!).toBeGreaterThanOrEqual(500);
+  });
+
+  it("retries a sensor whose poke throws, as any failed try", async () => {
+    let calls = 0;
+    const d = dag({ dagId: "sense_error" }, () => {
+      sensor({ taskId: "broken", pokeInterval: "10ms", timeout: "5s", retries: 2, retryDelay: 0 }, () => {
+        calls++;
+        throw new Error("cannot reach the service");
+      });
+    });
+    const result = await runDagSequentially({ dag: d, runId: "r" });
+    expect(result.taskInstances.get("broken")).toMatchObject({ state: "failed", tries: 3 });
+    expect(calls).toBe(3);
+  });
+
   it("stops a try at its executionTimeout and kills the command", async () => {
     const d = dag({ dagId: "slow" }, () => {
       bash({ taskId: "sleepy", command: "sleep 30", executionTimeout: "300ms" });

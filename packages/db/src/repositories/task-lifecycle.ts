@@ -48,6 +48,8 @@ export interface TryEnd {
   value?: JsonValue;
   error?: string | null;
   policy: RetryPolicy;
+  /** False when the failure must not be retried (a sensor's timeout). Default true. */
+  retryable?: boolean;
 }
 
 export interface FinishedTry {
@@ -68,7 +70,7 @@ export async function finishTry(db: UpdraftDb, key: TryKey, end: TryEnd, now: Da
       .where(and(keyFilter(key), eq(taskInstances.state, "running")))
       .for("update");
     if (!current) return { accepted: false };
-    const after = decideAfterTry(end.result, key.tryNumber, current.maxTries, end.policy, now);
+    const after = decideAfterTry(end.result, key.tryNumber, current.maxTries, end.policy, now, end.retryable ?? true);
     const duration = current.startDate ? (now.getTime() - current.startDate.getTime()) / 1000 : null;
     await tx
       .update(taskInstances)
