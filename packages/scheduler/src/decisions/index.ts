@@ -3,3 +3,7 @@ export * from "./select-runs-to-start.ts";
 export * from "./select-task-instances.ts";
 export * from "./explain-waiting.ts";
 export * from "./find-lost-tries.ts";
+export * from "./depends-on-past.ts";
+export * from "./dagrun-timeout.ts";
+export * from "./max-active-tis-per-dag.ts";
+export * from "./latest-only.ts";
