@@ -5,7 +5,7 @@ import { UpdraftError, type JsonValue } from "@updraft/core";
 import { cliConfig } from "../cli-context.ts";
 import { withControl, type Control, type DagRunSummary } from "../control/index.ts";
 import { parseJsonObject, printJson, printTable } from "../output.ts";
-import { importDag, runDagInProcess } from "../run-in-process.ts";
+import { exitAfterInProcessRun, importDag, runDagInProcess } from "../run-in-process.ts";
 
 export function registerDagCommands(program: Command): void {
   const dags = program.command("dags").description("List, trigger, pause, backfill and test DAGs");
@@ -87,7 +87,7 @@ export function registerDagCommands(program: Command): void {
       const conf = parseJsonObject(options.conf, "--conf") as Record<string, JsonValue>;
       const dag = await importDag(dagId);
       const state = await runDagInProcess(dag, conf);
-      process.exitCode = state === "success" ? 0 : 1;
+      exitAfterInProcessRun(state === "success" ? 0 : 1);
     });
 }
 

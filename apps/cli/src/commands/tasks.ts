@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import type { JsonValue } from "@updraft/core";
 import { parseJsonObject } from "../output.ts";
-import { importDag, printLogLine, printOutcome, withTaskProcess } from "../run-in-process.ts";
+import { exitAfterInProcessRun, importDag, printLogLine, printOutcome, withTaskProcess } from "../run-in-process.ts";
 
 export function registerTaskCommands(program: Command): void {
   const tasks = program.command("tasks").description("Work with single tasks");
@@ -37,6 +37,6 @@ export function registerTaskCommands(program: Command): void {
       }));
       printOutcome(taskId, 1, outcome, outcome.state === "success" ? "success" : outcome.state, performance.now() - started);
       if (outcome.state === "success") console.log(`result: ${JSON.stringify(outcome.result)}`);
-      process.exitCode = outcome.state === "failed" ? 1 : 0;
+      exitAfterInProcessRun(outcome.state === "failed" ? 1 : 0);
     });
 }
