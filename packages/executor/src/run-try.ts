@@ -2,7 +2,7 @@
 // or sensor, enforces executionTimeout and turns whatever happens into a TryOutcome. Executors
 // decide where this runs (here for `dags test`, in pooled child processes for the local executor).
 import { format } from "node:util";
-import { errorMessage, formatDuration, isUpdraftError, type JsonValue } from "@updraft/core";
+import { describeNonJsonValue, errorMessage, formatDuration, isUpdraftError, type JsonValue } from "@updraft/core";
 import { isTaskSkipped, normaliseBranchChoice, type Dag, type TaskContext } from "@updraft/sdk";
 import { runBash } from "./run-bash.ts";
 import type { LogSink, TryOutcome } from "./task-outcome.ts";
@@ -102,6 +102,11 @@ function sleep(ms: number): Promise<void> {
 
 function success(value: unknown): TryOutcome {
   if (value === undefined) return { state: "success", result: null };
+  // Refuse what JSON would silently change (Date, NaN, Set, Map, class instances): fail loudly here.
+  const lossy = describeNonJsonValue(value);
+  if (lossy !== null) {
+    return { state: "failed", error: `the task's result cannot be stored as an XCom without changing it: ${lossy}`, timedOut: false };
+  }
   try {
     return { state: "success", result: JSON.parse(JSON.stringify(value)) as JsonValue };
   } catch (error) {

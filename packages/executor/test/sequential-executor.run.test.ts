@@ -198,4 +198,28 @@ describe("runDagSequentially", () => {
     expect(result.state).toBe("failed");
     expect(events).toContain("end talk#1 failed->failed");
   });
+
+  it("refuses a result JSON would change (Date, NaN, Set) at the producing task, naming where", async () => {
+    const errors: string[] = [];
+    const d = dag({ dagId: "lossy" }, () => {
+      task({ taskId: "when" }, () => ({ when: new Date(0), ok: [1, "a", null, { nested: true }] }));
+      task({ taskId: "ratio" }, () => ({ ratio: NaN }));
+      task({ taskId: "tags" }, () => ({ tags: new Set(["a"]) }));
+      task({ taskId: "fine" }, () => ({ when: new Date(0).toISOString(), tags: ["a"], skipped: undefined }));
+    });
+    const result = await runDagSequentially({
+      dag: d,
+      runId: "r",
+      reporter: { taskFinished: (_id, _try, outcome) => void (outcome.state === "failed" && errors.push(outcome.error)) },
+    });
+    expect(result.taskInstances.get("when")!.state).toBe("failed");
+    expect(result.taskInstances.get("ratio")!.state).toBe("failed");
+    expect(result.taskInstances.get("tags")!.state).toBe("failed");
+    expect(result.taskInstances.get("fine")).toMatchObject({ state: "success", result: { when: "1970-01-01T00:00:00.000Z", tags: ["a"] } });
+    expect(errors).toEqual([
+      expect.stringContaining("result.when is a Date"),
+      expect.stringContaining("result.ratio is NaN"),
+      expect.stringContaining("result.tags is a Set"),
+    ]);
+  });
 });
