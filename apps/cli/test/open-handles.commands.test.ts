@@ -36,5 +36,5 @@ describe("a DAG file leaving a timer open", () => {
     const own = await runCli(["dags", "test", "with_interval"], env);
     expect(own.code).toBe(0);
     expect(own.stdout).toContain("DAG run with_interval success");
-  });
+  }, 600_000); // three CLI starts on the embedded database; no hang means each call returns
 });
