@@ -28,6 +28,15 @@ export async function importDag(dagId: string): Promise<Dag> {
 const dagFiles = new WeakMap<Dag, string>();
 
 /**
+ * Ends a command that imported a DAG file into this process (`dags test`, `tasks test`) with
+ * `code`: the file may have left timers or sockets open at import, which must not keep the CLI
+ * running once the command is done.
+ */
+export function exitAfterInProcessRun(code: number): never {
+  process.exit(code);
+}
+
+/**
  * Runs `use` with a TryRunner that runs each try in one task process (so an executionTimeout
  * can kill a task stuck in synchronous code, as the local executor does), then ends the process.
  */

@@ -13,9 +13,11 @@ export interface AfterTry {
 /**
  * @param tryNumber the try that just ended (1-based)
  * @param maxTries the last try number allowed (retries + 1, raised when a task is cleared)
+ * @param retryable false for a failure that retries must not repeat, such as a sensor reaching
+ *   its timeout (Airflow's `AirflowSensorTimeout`, since 2.2 fails the task at once). Default true.
  */
-export function decideAfterTry(result: TryResult, tryNumber: number, maxTries: number, policy: RetryPolicy, now: Date): AfterTry {
+export function decideAfterTry(result: TryResult, tryNumber: number, maxTries: number, policy: RetryPolicy, now: Date, retryable = true): AfterTry {
   if (result !== "failed") return { state: result, nextRetryAt: null };
-  if (tryNumber < maxTries) return { state: "up_for_retry", nextRetryAt: nextRetryAt(policy, tryNumber, now) };
+  if (retryable && tryNumber < maxTries) return { state: "up_for_retry", nextRetryAt: nextRetryAt(policy, tryNumber, now) };
   return { state: "failed", nextRetryAt: null };
 }

@@ -37,6 +37,12 @@ export interface SerializedTask {
   triggerRule: TriggerRule;
   sensor: SerializedSensor | null;
   doc: string | null;
+  /** Airflow's `depends_on_past`; absent means false. */
+  dependsOnPast?: boolean;
+  /** Airflow's `wait_for_downstream` (implies dependsOnPast); absent means false. */
+  waitForDownstream?: boolean;
+  /** Airflow's `max_active_tis_per_dag`; absent or null means no task-level limit. */
+  maxActiveTisPerDag?: number | null;
 }
 
 export interface SerializedDag {
@@ -54,6 +60,8 @@ export interface SerializedDag {
   tags: string[];
   /** Run parameters with their defaults; a run's conf overrides them. */
   params: Record<string, JsonValue>;
+  /** Airflow's `dagrun_timeout` in ms; absent or null means none. */
+  dagrunTimeoutMs?: number | null;
   tasks: SerializedTask[];
 }
 

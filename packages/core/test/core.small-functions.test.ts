@@ -13,6 +13,7 @@ import {
   UpdraftError,
   validateSchedule,
   validateManualRunId,
+  decideAfterTry,
 } from "../src/index.ts";
 
 describe("parseDuration", () => {
@@ -116,5 +117,15 @@ describe("validateManualRunId", () => {
     expect(() => validateManualRunId("a b")).toThrow(/must match/);
     expect(() => validateManualRunId("")).toThrow(/empty/);
     expect(() => validateManualRunId("x".repeat(251))).toThrow(/more than 250/);
+  });
+});
+
+describe("decideAfterTry", () => {
+  const policy = { retries: 2, retryDelayMs: 1_000, retryExponentialBackoff: false, maxRetryDelayMs: null };
+  it("retries a failed try while tries remain", () => {
+    expect(decideAfterTry("failed", 1, 3, policy, new Date(0))).toEqual({ state: "up_for_retry", nextRetryAt: new Date(1_000) });
+  });
+  it("fails at once when the failure is final (a sensor's timeout)", () => {
+    expect(decideAfterTry("failed", 1, 3, policy, new Date(0), false)).toEqual({ state: "failed", nextRetryAt: null });
   });
 });

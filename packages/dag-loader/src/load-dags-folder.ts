@@ -63,6 +63,11 @@ function parseInChild(request: ParseRequest, fileTimeoutMs: number): Promise<Fil
     });
     child.on("message", (message: ParseMessage) => {
       clearTimeout(timer);
+      if (message.type === "done") {
+        // Every file is reported; do not wait for the child's event loop to drain.
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+        return;
+      }
       if (message.type === "start") {
         current = message.file;
         timer = setTimeout(() => {

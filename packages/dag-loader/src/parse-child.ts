@@ -30,5 +30,8 @@ process.once("message", async (request: ParseRequest) => {
       await send({ type: "failed", file, message: describeFailure(error) });
     }
   }
-  process.disconnect();
+  // A file's module is done when its import resolves: a timer or socket it left open must not
+  // keep this process (and whoever waits for it) alive.
+  await send({ type: "done" });
+  process.exit(0);
 });

@@ -9,4 +9,6 @@ export interface ParseRequest {
 export type ParseMessage =
   | { type: "start"; file: string }
   | { type: "parsed"; file: string; dags: SerializedDag[] }
-  | { type: "failed"; file: string; message: string };
+  | { type: "failed"; file: string; message: string }
+  /** Every file was handled; the child exits now, whatever timers the files left running. */
+  | { type: "done" };

@@ -85,6 +85,7 @@ export async function runAndRecordTry(ti: QueuedTaskInstance, ctx: RecordTryCont
     value: outcome.state === "success" ? outcome.result : undefined,
     error: outcome.state === "failed" ? outcome.error : null,
     policy: ti.retryPolicy,
+    retryable: !(outcome.state === "failed" && outcome.final === true), // a sensor's timeout is final
   };
   const finished = await outcomes.finish(key, end, lines);
   if (!finished.accepted) logger.warn({ ti: key }, "try result refused: the try is no longer the running one (declared lost or cleared)");

@@ -2,7 +2,7 @@
 // or sensor, enforces executionTimeout and turns whatever happens into a TryOutcome. Executors
 // decide where this runs (here for `dags test`, in pooled child processes for the local executor).
 import { format } from "node:util";
-import { errorMessage, formatDuration, isUpdraftError, type JsonValue } from "@updraft/core";
+import { describeNonJsonValue, errorMessage, formatDuration, isUpdraftError, type JsonValue } from "@updraft/core";
 import { isTaskSkipped, normaliseBranchChoice, type Dag, type TaskContext } from "@updraft/sdk";
 import { runBash } from "./run-bash.ts";
 import type { LogSink, TryOutcome } from "./task-outcome.ts";
@@ -102,6 +102,11 @@ function sleep(ms: number): Promise<void> {
 
 function success(value: unknown): TryOutcome {
   if (value === undefined) return { state: "success", result: null };
+  // Refuse what JSON would silently change (Date, NaN, Set, Map, class instances): fail loudly here.
+  const lossy = describeNonJsonValue(value);
+  if (lossy !== null) {
+    return { state: "failed", error: `the task's result cannot be stored as an XCom without changing it: ${lossy}`, timedOut: false };
+  }
   try {
     return { state: "success", result: JSON.parse(JSON.stringify(value)) as JsonValue };
   } catch (error) {
@@ -114,16 +119,22 @@ async function poke(
   ctx: TaskContext,
   check: () => unknown,
 ): Promise<TryOutcome> {
+  // As Airflow's BaseSensorOperator in poke mode: poke until the condition holds; once the
+  // timeout has passed after a poke, the sensor fails for good (AirflowSensorTimeout: no retry)
+  // or is skipped with softFail. The last wait is shortened so that a poke happens at the deadline
+  // instead of giving up early. An error thrown by the poke is an ordinary failure and retried.
   const started = Date.now();
   for (let pokes = 1; ; pokes++) {
     const value = await check();
     if (value) return success(value);
-    if (Date.now() - started + sensor.pokeIntervalMs > sensor.timeoutMs) {
-      const reason = `sensor timed out after ${formatDuration(Date.now() - started)} (${pokes} pokes)`;
-      return sensor.softFail ? { state: "skipped", reason } : { state: "failed", error: reason, timedOut: true };
+    const elapsed = Date.now() - started;
+    if (elapsed >= sensor.timeoutMs) {
+      const reason = `sensor timed out after ${formatDuration(elapsed)} (${pokes} pokes; timeout ${formatDuration(sensor.timeoutMs)})`;
+      return sensor.softFail ? { state: "skipped", reason } : { state: "failed", error: reason, timedOut: true, final: true };
     }
-    ctx.log(`condition not met (poke ${pokes}); next poke in ${formatDuration(sensor.pokeIntervalMs)}`);
-    await abortableSleep(sensor.pokeIntervalMs, ctx.signal);
+    const wait = Math.min(sensor.pokeIntervalMs, sensor.timeoutMs - elapsed);
+    ctx.log(`condition not met (poke ${pokes}); next poke in ${formatDuration(wait)}`);
+    await abortableSleep(wait, ctx.signal);
   }
 }
 

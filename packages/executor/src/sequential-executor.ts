@@ -111,7 +111,8 @@ export async function runDagSequentially(options: SequentialRunOptions): Promise
       results.set(next, outcome.result);
       if (spec.kind === "branch") branchFollowed.set(next, outcome.result as string[]);
     }
-    const after = decideAfterTry(outcome.state, tryNumber, spec.retries + 1, spec, clock.now());
+    const retryable = !(outcome.state === "failed" && outcome.final === true);
+    const after = decideAfterTry(outcome.state, tryNumber, spec.retries + 1, spec, clock.now(), retryable);
     ti.state = after.state;
     ti.nextRetryAt = after.nextRetryAt;
     reporter.taskFinished?.(next, tryNumber, outcome, ti.state);

@@ -14,4 +14,10 @@ export type LogSink = (line: LogLine) => void;
 export type TryOutcome =
   | { state: "success"; result: JsonValue }
   | { state: "skipped"; reason: string }
-  | { state: "failed"; error: string; timedOut: boolean };
+  | {
+      state: "failed";
+      error: string;
+      timedOut: boolean;
+      /** The failure is final: no retry (a sensor that reached its timeout, as Airflow ≥ 2.2). */
+      final?: boolean;
+    };

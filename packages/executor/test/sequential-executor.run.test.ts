@@ -129,6 +129,38 @@ describe("runDagSequentially", () => {
     expect(result.taskInstances.get("soft")!.state).toBe("skipped");
   });
 
+  it("never retries a sensor that reached its timeout (Airflow >= 2.2), and pokes at the deadline", async () => {
+    const pokedAt: number[] = [];
+    let started = 0;
+    const d = dag({ dagId: "sense_final" }, () => {
+      sensor({ taskId: "never", pokeInterval: "200ms", timeout: "500ms", retries: 2, retryDelay: 0 }, () => {
+        if (pokedAt.length === 0) started = Date.now();
+        pokedAt.push(Date.now() - started);
+        return false;
+      });
+      sensor({ taskId: "soft", pokeInterval: "10ms", timeout: "50ms", softFail: true, retries: 2, retryDelay: 0 }, () => false);
+    });
+    const result = await runDagSequentially({ dag: d, runId: "r" });
+    expect(result.taskInstances.get("never")).toMatchObject({ state: "failed", tries: 1 });
+    expect(result.taskInstances.get("soft")).toMatchObject({ state: "skipped", tries: 1 });
+    // Pokes at 0, 200, 400 and at the 500 ms deadline, not giving up at 400.
+    expect(pokedAt).toHaveLength(4);
+    expect(pokedAt.at(-1)!).toBeGreaterThanOrEqual(500);
+  });
+
+  it("retries a sensor whose poke throws, as any failed try", async () => {
+    let calls = 0;
+    const d = dag({ dagId: "sense_error" }, () => {
+      sensor({ taskId: "broken", pokeInterval: "10ms", timeout: "5s", retries: 2, retryDelay: 0 }, () => {
+        calls++;
+        throw new Error("cannot reach the service");
+      });
+    });
+    const result = await runDagSequentially({ dag: d, runId: "r" });
+    expect(result.taskInstances.get("broken")).toMatchObject({ state: "failed", tries: 3 });
+    expect(calls).toBe(3);
+  });
+
   it("stops a try at its executionTimeout and kills the command", async () => {
     const d = dag({ dagId: "slow" }, () => {
       bash({ taskId: "sleepy", command: "sleep 30", executionTimeout: "300ms" });
@@ -165,5 +197,29 @@ describe("runDagSequentially", () => {
     expect(logs).toEqual(["talk: hello world"]);
     expect(result.state).toBe("failed");
     expect(events).toContain("end talk#1 failed->failed");
+  });
+
+  it("refuses a result JSON would change (Date, NaN, Set) at the producing task, naming where", async () => {
+    const errors: string[] = [];
+    const d = dag({ dagId: "lossy" }, () => {
+      task({ taskId: "when" }, () => ({ when: new Date(0), ok: [1, "a", null, { nested: true }] }));
+      task({ taskId: "ratio" }, () => ({ ratio: NaN }));
+      task({ taskId: "tags" }, () => ({ tags: new Set(["a"]) }));
+      task({ taskId: "fine" }, () => ({ when: new Date(0).toISOString(), tags: ["a"], skipped: undefined }));
+    });
+    const result = await runDagSequentially({
+      dag: d,
+      runId: "r",
+      reporter: { taskFinished: (_id, _try, outcome) => void (outcome.state === "failed" && errors.push(outcome.error)) },
+    });
+    expect(result.taskInstances.get("when")!.state).toBe("failed");
+    expect(result.taskInstances.get("ratio")!.state).toBe("failed");
+    expect(result.taskInstances.get("tags")!.state).toBe("failed");
+    expect(result.taskInstances.get("fine")).toMatchObject({ state: "success", result: { when: "1970-01-01T00:00:00.000Z", tags: ["a"] } });
+    expect(errors).toEqual([
+      expect.stringContaining("result.when is a Date"),
+      expect.stringContaining("result.ratio is NaN"),
+      expect.stringContaining("result.tags is a Set"),
+    ]);
   });
 });

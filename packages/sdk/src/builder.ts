@@ -147,5 +147,9 @@ function toSpec(
     triggerRule,
     sensor,
     doc: o.doc ?? null,
+    // Left out at their defaults, so existing DAGs keep their serialized hash.
+    ...(o.dependsOnPast || o.waitForDownstream ? { dependsOnPast: true } : {}),
+    ...(o.waitForDownstream ? { waitForDownstream: true } : {}),
+    ...(o.maxActiveTisPerDag === undefined ? {} : { maxActiveTisPerDag: wholeNumber(o.maxActiveTisPerDag, "maxActiveTisPerDag", 1, 1) }),
   };
 }

@@ -4,6 +4,7 @@
 import {
   UpdraftError,
   buildDagGraph,
+  parseDuration,
   validateSchedule,
   type DagGraph,
   type JsonValue,
@@ -67,6 +68,7 @@ export class Dag {
       maxActiveTasks: o.maxActiveTasks ?? null,
       tags: [...(o.tags ?? [])],
       params: this.params,
+      ...(o.dagrunTimeout === undefined ? {} : { dagrunTimeoutMs: parseDuration(o.dagrunTimeout, `DAG "${this.dagId}": dagrunTimeout`) }),
       tasks: this.graph.order.map((id) => this.task(id).spec),
     };
   }
@@ -104,6 +106,7 @@ function validateDagOptions(o: DagOptions): void {
       throw invalid(`${key} must be a whole number >= 1, got ${String(value)}`);
     }
   }
+  if (o.dagrunTimeout !== undefined) parseDuration(o.dagrunTimeout, `DAG "${o.dagId}": dagrunTimeout`);
   if (o.params !== undefined) {
     try {
       JSON.stringify(o.params);

@@ -58,6 +58,25 @@ export interface TaskOptions {
   triggerRule?: TriggerRule;
   /** Free text shown in the dashboard. @defaultValue undefined */
   doc?: string;
+  /**
+   * Airflow's `depends_on_past`: an instance of this task waits until the same task's instance
+   * in the DAG's previous run (by logical date) ended `success` or `skipped`. The first run, and a
+   * task new since the previous run, do not wait. "Why waiting" names it.
+   * @defaultValue false
+   */
+  dependsOnPast?: boolean;
+  /**
+   * Airflow's `wait_for_downstream`: as `dependsOnPast` (which it implies), and also wait until the
+   * previous instance's direct downstream instances ended `success` or `skipped`.
+   * @defaultValue false
+   */
+  waitForDownstream?: boolean;
+  /**
+   * Airflow's `max_active_tis_per_dag`: instances of this task, over all runs of its DAG, queued or
+   * running at once.
+   * @defaultValue undefined // no task-level limit
+   */
+  maxActiveTisPerDag?: number;
 }
 
 /** Task options that a DAG's `defaultArgs` may set for all of its tasks. */
@@ -94,6 +113,12 @@ export interface DagOptions {
    * @defaultValue UPDRAFT_MAX_ACTIVE_TASKS_PER_DAG (16)
    */
   maxActiveTasks?: number;
+  /**
+   * Airflow's `dagrun_timeout`: a run still unfinished this long after it started is failed and
+   * its unfinished task instances are set to `skipped`, as Airflow does.
+   * @defaultValue undefined // no timeout
+   */
+  dagrunTimeout?: Duration;
   /** Task options applied to every task of the DAG unless the task sets them. @defaultValue {} */
   defaultArgs?: DefaultArgs;
   /** Labels to filter DAGs by in the dashboard and API. @defaultValue [] */

@@ -43,6 +43,22 @@ describe("dag()", () => {
     expect(b).toMatchObject({ retries: 0, retryDelayMs: 5_000, executionTimeoutMs: 60_000, maxRetryDelayMs: 90_000 });
   });
 
+  it("serializes Airflow's run and task limits, leaving defaults out", () => {
+    const d = dag({ dagId: "limits", dagrunTimeout: "10m", defaultArgs: { dependsOnPast: true } }, () => {
+      task({ taskId: "a" }, () => 1);
+      task({ taskId: "b", dependsOnPast: false, waitForDownstream: true, maxActiveTisPerDag: 2 }, () => 2);
+      task({ taskId: "c", dependsOnPast: false }, () => 3);
+    });
+    const s = d.serialize("d.ts");
+    expect(s.dagrunTimeoutMs).toBe(600_000);
+    const [a, b, c] = s.tasks;
+    expect(a).toMatchObject({ dependsOnPast: true });
+    expect(b).toMatchObject({ dependsOnPast: true, waitForDownstream: true, maxActiveTisPerDag: 2 });
+    expect(c!.dependsOnPast).toBeUndefined();
+    expect(() => dag({ dagId: "bad", dagrunTimeout: "soon" as never }, () => void task({ taskId: "x" }, () => 1))).toThrow(/dagrunTimeout/);
+    expect(() => dag({ dagId: "bad2" }, () => void task({ taskId: "x", maxActiveTisPerDag: 0 }, () => 1))).toThrow(/maxActiveTisPerDag/);
+  });
+
   it("records inputs as edges and as named XCom sources", () => {
     const d = dag({ dagId: "xcom" }, () => {
       const extract = task({ taskId: "extract" }, () => ({ rows: 3 }));

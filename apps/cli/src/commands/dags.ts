@@ -98,10 +98,10 @@ export function registerDagCommands(program: Command): void {
     .option("--conf <json>", "run configuration as a JSON object (overrides the DAG's params)")
     .action(async (dagId: string, options: { conf?: string }) => {
       const conf = parseJsonObject(options.conf, "--conf") as Record<string, JsonValue>;
-      const { importDag, runDagInProcess } = await import("../run-in-process.ts");
+      const { exitAfterInProcessRun, importDag, runDagInProcess } = await import("../run-in-process.ts");
       const dag = await importDag(dagId);
       const state = await runDagInProcess(dag, conf);
-      process.exitCode = state === "success" ? 0 : 1;
+      exitAfterInProcessRun(state === "success" ? 0 : 1);
     });
 }
 

@@ -17,7 +17,7 @@ export function registerTaskCommands(program: Command): void {
     .action(async (dagId: string, taskId: string, options: { conf?: string; inputs?: string }) => {
       const conf = parseJsonObject(options.conf, "--conf") as Record<string, JsonValue>;
       const inputs = parseJsonObject(options.inputs, "--inputs");
-      const { importDag, printLogLine, printOutcome, withTaskProcess } = await import("../run-in-process.ts");
+      const { exitAfterInProcessRun, importDag, printLogLine, printOutcome, withTaskProcess } = await import("../run-in-process.ts");
       const dag = await importDag(dagId);
       const spec = dag.task(taskId).spec;
       const missing = Object.keys(spec.inputs).filter((name) => !(name in inputs));
@@ -37,6 +37,6 @@ export function registerTaskCommands(program: Command): void {
       }));
       printOutcome(taskId, 1, outcome, outcome.state === "success" ? "success" : outcome.state, performance.now() - started);
       if (outcome.state === "success") console.log(`result: ${JSON.stringify(outcome.result)}`);
-      process.exitCode = outcome.state === "failed" ? 1 : 0;
+      exitAfterInProcessRun(outcome.state === "failed" ? 1 : 0);
     });
 }

@@ -35,6 +35,8 @@ export interface TryEnd {
   value?: JsonValue;
   error?: string | null;
   policy: RetryPolicy;
+  /** False when the failure must not be retried (a sensor's timeout). Default true. */
+  retryable?: boolean;
 }
 
 export interface FinishedTry {
@@ -171,7 +173,7 @@ async function finishRows(tx: Tx, finishes: readonly TryFinish[]): Promise<Finis
       continue;
     }
     byKey.delete(keyOf(f.key));
-    const after = decideAfterTry(f.end.result, f.key.tryNumber, Number(row.max_tries), f.end.policy, f.at);
+    const after = decideAfterTry(f.end.result, f.key.tryNumber, Number(row.max_tries), f.end.policy, f.at, f.end.retryable ?? true);
     const start = row.start_date === null ? null : new Date(row.start_date);
     const duration = start ? (f.at.getTime() - start.getTime()) / 1000 : null;
     done.push({ f, row, state: after.state, nextRetryAt: after.nextRetryAt, duration, start });

@@ -4,3 +4,7 @@ export * from "./select-task-instances.ts";
 export * from "./explain-waiting.ts";
 export * from "./find-lost-tries.ts";
 export * from "./claim-rooms.ts";
+export * from "./depends-on-past.ts";
+export * from "./dagrun-timeout.ts";
+export * from "./max-active-tis-per-dag.ts";
+export * from "./latest-only.ts";

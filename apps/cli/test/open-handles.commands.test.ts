@@ -1,0 +1,40 @@
+// A DAG file with a top-level setInterval hangs neither `dags list`, nor `dags test` of another
+// DAG, nor `dags test` of its own DAG (issue 10, item 8).
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXAMPLE_DAGS, makeHome, runCli } from "./support.ts";
+
+let home: { home: string; cleanup: () => Promise<void> };
+let folder: string;
+
+beforeAll(async () => {
+  home = await makeHome();
+  folder = await mkdtemp(join(tmpdir(), "updraft-cli-handles-"));
+  await cp(join(EXAMPLE_DAGS, "parallel_tasks.ts"), join(folder, "parallel_tasks.ts"));
+  await writeFile(
+    join(folder, "interval.ts"),
+    `import { dag, task } from "@updraft/sdk";
+setInterval(() => {}, 1_000);
+export default dag({ dagId: "with_interval" }, () => void task({ taskId: "a" }, () => 1));`,
+  );
+});
+
+afterAll(async () => {
+  await home.cleanup();
+  await rm(folder, { recursive: true, force: true });
+});
+
+describe("a DAG file leaving a timer open", () => {
+  it("does not hang dags list or dags test of any DAG", async () => {
+    const env = { UPDRAFT_HOME: home.home, UPDRAFT_DAGS_FOLDER: folder };
+    const list = await runCli(["dags", "list", "--json"], env);
+    expect(list.code).toBe(0);
+    expect((JSON.parse(list.stdout) as { dags: Array<{ dag_id: string }> }).dags.map((d) => d.dag_id).sort()).toEqual(["parallel_tasks", "with_interval"]);
+    expect((await runCli(["dags", "test", "parallel_tasks"], env)).code).toBe(0);
+    const own = await runCli(["dags", "test", "with_interval"], env);
+    expect(own.code).toBe(0);
+    expect(own.stdout).toContain("DAG run with_interval success");
+  }, 600_000); // three CLI starts on the embedded database; no hang means each call returns
+});
