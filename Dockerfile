@@ -42,5 +42,8 @@ RUN pnpm build \
 
 USER node
 EXPOSE 8080
+# One check per role (docker/healthcheck.mjs reads the role from the container's command):
+# webserver: /api/v1/health; scheduler and worker: their own heartbeat row in Postgres.
+HEALTHCHECK --interval=15s --timeout=10s --start-period=60s --retries=3 CMD ["node", "/opt/updraft/docker/healthcheck.mjs"]
 ENTRYPOINT ["updraft"]
 CMD ["webserver"]
