@@ -23,7 +23,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 log "compose file (docker-compose.yml)"
 if ! command -v docker-compose >/dev/null 2>&1; then apt_install docker-compose >/dev/null; fi
-docker-compose version | head -n 1
+docker-compose version | sed -n 1p # sed reads it all: head could end the pipe early (SIGPIPE, exit 141)
 python3 -c 'import yaml' # PyYAML, a dependency of docker-compose
 
 # Three environments: the documented defaults, nothing at all, and overrides of every kind.
@@ -38,7 +38,7 @@ UPDRAFT_LOG_LEVEL=
 DATABASE_URL=postgres://someone@127.0.0.1:5432/other
 EOF
 compose_v2=""
-if docker compose version >/dev/null 2>&1; then compose_v2=1; docker compose version | head -n 1; fi
+if docker compose version >/dev/null 2>&1; then compose_v2=1; docker compose version | sed -n 1p; fi
 for env in example empty overrides; do
   # --project-directory keeps a developer's own .env out of it; --env-file is the file under test.
   docker-compose --project-directory "$root" --env-file "$tmp/env.$env" -f docker-compose.yml config -q
@@ -48,6 +48,9 @@ for env in example empty overrides; do
   fi
   echo "docker-compose config with .env = $env: valid"
 done
+# The workers-only project (docker-compose.workers.yml) resolves too, joined to a named network.
+UPDRAFT_NETWORK=updraft_default docker-compose --project-directory "$root" --env-file "$tmp/env.example" -f docker-compose.workers.yml config -q
+echo "docker-compose -f docker-compose.workers.yml config: valid"
 python3 .ci/check-compose.py "$tmp/resolved.example.yml" docker-compose.yml .env.example
 python3 - "$tmp/resolved.overrides.yml" <<'EOF'
 # Overrides reach the containers, except the settings the stack itself owns.

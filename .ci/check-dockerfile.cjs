@@ -88,6 +88,19 @@ for (const kw of ["ENTRYPOINT", "CMD"]) {
   }
 }
 
+// BuildKit-only syntax fails on the legacy builder (docker.io 20.10 with docker-compose 1.29).
+content.split("\n").forEach((line, index) => {
+  if (/^\s*RUN\s+(--\w+[=\s]\S+\s+)*--mount[=\s]/i.test(line)) report(index + 1, "DF020", "RUN --mount needs BuildKit; the legacy builder rejects it");
+  if (/^\s*#\s*syntax\s*=/i.test(line) && index < 5) report(index + 1, "DF020", "a # syntax= directive needs BuildKit");
+});
+
+// Every role's container reports its health (an exec-form HEALTHCHECK in the final stage).
+const healthchecks = finalStage.filter((i) => keyword(i) === "HEALTHCHECK");
+if (healthchecks.length === 0) report(lineOf(finalFrom ?? all[0]), "DF019", "the final stage has no HEALTHCHECK");
+for (const h of healthchecks) {
+  if (!/\bCMD\s*\[/.test(args(h))) report(lineOf(h), "DF019", "HEALTHCHECK CMD is not in JSON (exec) form");
+}
+
 for (const i of all) {
   const kw = keyword(i);
   const text = args(i);
@@ -142,4 +155,4 @@ if (problems.length > 0) {
   console.error(`Dockerfile check: ${problems.length} problem(s)`);
   process.exit(1);
 }
-console.log(`Dockerfile check: ${dockerfilePath} passes dockerfile-utils ${utilsVersion} (all checks as errors) and the project rules DF001-DF018; ${dockerignorePath ?? "no .dockerignore"} checked.`);
+console.log(`Dockerfile check: ${dockerfilePath} passes dockerfile-utils ${utilsVersion} (all checks as errors) and the project rules DF001-DF020; ${dockerignorePath ?? "no .dockerignore"} checked.`);

@@ -9,6 +9,8 @@
 //   UPDRAFT_URL      base URL of the published webserver, e.g. http://127.0.0.1:18080
 //   UPDRAFT_ADMIN_PASSWORD  the admin password the generated .env gave `migrate`
 //   SUMMARY_FILE     where to append the measured numbers (one "key: value" line each)
+//   EXTRA_COMPOSE_CMD  JSON array: compose for docker-compose.workers.yml as a second project
+//                    joined to the first one's network (the "workers on other machines" step)
 // Every HTTP request has its own timeout: through docker-proxy, a request to a port whose
 // container is not listening yet can hang instead of being refused.
 import { spawn } from "node:child_process";
@@ -259,7 +261,35 @@ async function main() {
   );
 }
 
-main().then(
+/** Workers of a second compose project, joined over the first one's network, take the work. */
+async function extraWorkers(extra) {
+  const since = Date.now();
+  await run([...extra, "up", "-d"]);
+  const [extraId] = (await run([...extra, "ps", "-q", "worker"], { quiet: true })).split("\n").filter(Boolean);
+  check(extraId, "the workers-only project started no worker");
+  const joined = await waitFor(
+    "the other project's worker online in /api/v1/workers",
+    async () => (await onlineWorkers()).find((w) => w.hostname === hostOf(extraId)),
+    { timeoutMs: 180_000, everyMs: 2000 },
+  );
+  // The main project's workers stop (gracefully): only the joined one is left to run tasks.
+  await dc("stop", "worker");
+  await waitFor("the main project's workers to go offline", async () => (await onlineWorkers()).every((w) => w.hostname === hostOf(extraId)), {
+    timeoutMs: 120_000,
+    everyMs: 2000,
+  });
+  const runId = await trigger("parallel_tasks");
+  const tis = await waitForRun("parallel_tasks", runId, 300_000);
+  const elsewhere = tis.filter((ti) => ti.hostname !== hostOf(extraId));
+  check(elsewhere.length === 0, `tasks ran outside the joined worker: ${elsewhere.map((ti) => `${ti.task_id}@${ti.hostname}`).join(", ")}`);
+  record("workers-only project on the shared network", `${joined.name} (queues ${joined.queues.join(",")}) joined and ran all of parallel_tasks in ${elapsed(since)}`);
+}
+
+main()
+  .then(async () => {
+    if (process.env.EXTRA_COMPOSE_CMD) await extraWorkers(JSON.parse(process.env.EXTRA_COMPOSE_CMD));
+  })
+  .then(
   () => log("scenario passed"),
   (error) => {
     console.error(`[compose-test +${elapsed()}] FAILED: ${error instanceof Failure ? error.message : (error?.stack ?? error)}`);

@@ -86,6 +86,9 @@ work=$(mktemp -d)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 password="ci-$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
 compose=("${compose_bin[@]}" --project-directory "$root" -f "$root/docker-compose.yml" --env-file "$work/.env" -p "$project")
+# Workers only, as a second project on the first one's network (docker-compose.workers.yml).
+extra=("${compose_bin[@]}" --project-directory "$root" -f "$root/docker-compose.workers.yml" --env-file "$work/.env" -p "${project}x")
+export UPDRAFT_NETWORK="${project}_default" UPDRAFT_WORKER_QUEUES="default,remote"
 summary="$work/summary.txt"
 : >"$summary"
 
@@ -97,7 +100,8 @@ cleanup() {
     mkdir -p "$artifacts"
     "${compose[@]}" ps -a >"$artifacts/ps.txt" 2>&1
     "${compose[@]}" logs --no-color --timestamps >"$artifacts/compose.log" 2>&1
-    for id in $(docker ps -a -q --filter "label=com.docker.compose.project=$project"); do
+    "${extra[@]}" logs --no-color --timestamps >"$artifacts/compose-workers.log" 2>&1
+    for id in $(docker ps -a -q --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.project=${project}x"); do
       name=$(docker inspect -f '{{.Name}}' "$id" | tr -d /)
       docker logs --timestamps "$id" >"$artifacts/$name.log" 2>&1
       docker inspect "$id" >"$artifacts/$name.inspect.json" 2>&1
@@ -108,6 +112,7 @@ cleanup() {
   if [ "${COMPOSE_TEST_KEEP:-0}" = 1 ]; then
     echo "COMPOSE_TEST_KEEP=1: stack left up; stop it with: ${compose[*]} down -v   (.env in $work)"
   else
+    "${extra[@]}" down -v --remove-orphans --timeout 30 >/dev/null 2>&1
     "${compose[@]}" down -v --remove-orphans --timeout 30 >/dev/null 2>&1 ||
       echo "warning: down -v of project $project failed" >&2
     rm -rf "$work"
@@ -127,7 +132,7 @@ EOF
 
 log "build the image (project $project)"
 t0=$(date +%s)
-"${compose[@]}" build 2>&1 | grep -v -E '^ ---> |^Removing intermediate container' || { echo "build failed" >&2; exit 1; }
+"${compose[@]}" build 2>&1 | grep --line-buffered -v -E '^ ---> |^Removing intermediate container' || { echo "build failed" >&2; exit 1; }
 size=$(docker image inspect -f '{{.Size}}' updraft:local)
 echo "image size: $((size / 1000 / 1000)) MB" | tee -a "$summary"
 echo "build: $(secs "$t0")" | tee -a "$summary"
@@ -139,13 +144,17 @@ echo "up -d returned: $(secs "$t_up")" | tee -a "$summary"
 
 log "scenario (.ci/compose-scenario.mjs)"
 COMPOSE_CMD=$(python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "${compose[@]}") \
+  EXTRA_COMPOSE_CMD=$(python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "${extra[@]}") \
   UPDRAFT_URL="http://127.0.0.1:$port" UPDRAFT_ADMIN_PASSWORD="$password" SUMMARY_FILE="$summary" \
   node .ci/compose-scenario.mjs
 
 log "down -v"
 t0=$(date +%s)
+"${extra[@]}" down -v --remove-orphans --timeout 60
 "${compose[@]}" down -v --remove-orphans --timeout 60
-left=$(docker ps -a -q --filter "label=com.docker.compose.project=$project"; docker volume ls -q --filter "label=com.docker.compose.project=$project")
+left=$(for p in "$project" "${project}x"; do
+  docker ps -a -q --filter "label=com.docker.compose.project=$p"; docker volume ls -q --filter "label=com.docker.compose.project=$p"
+done)
 [ -z "$left" ] || { echo "down -v left containers or volumes behind: $left" >&2; exit 1; }
 echo "down -v: $(secs "$t0"), nothing left behind" | tee -a "$summary"
 

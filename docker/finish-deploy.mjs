@@ -65,13 +65,20 @@ for (const dir of deployed) {
 
 // --- 2. files that never run
 let removed = 0;
-const DROP = [/\.map$/, /\.d\.[cm]?ts$/, /\.md$/i, /\.markdown$/i];
-function prune(dir) {
+// Source maps, declarations, docs everywhere; TypeScript sources only in third-party packages (they
+// ship them beside their JavaScript; Updraft's own may still be what runs).
+const DROP = [/\.map$/, /\.d\.[cm]?ts$/, /\.md$/i, /\.markdown$/i, /\.tsbuildinfo$/];
+const DROP_THIRD_PARTY = [/\.[cm]?tsx?$/];
+const DROP_DIRS = new Set(["coverage", ".github", "__tests__"]);
+function prune(dir, thirdParty) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isSymbolicLink()) continue;
-    if (entry.isDirectory()) prune(path);
-    else if (DROP.some((re) => re.test(entry.name))) {
+    if (entry.isDirectory() && DROP_DIRS.has(entry.name)) {
+      removed += sizeOf(path);
+      rmSync(path, { recursive: true });
+    } else if (entry.isDirectory()) prune(path, thirdParty);
+    else if (DROP.some((re) => re.test(entry.name)) || (thirdParty && DROP_THIRD_PARTY.some((re) => re.test(entry.name)))) {
       removed += statSync(path).size;
       rmSync(path);
     }
@@ -120,7 +127,9 @@ if (existsSync(store)) {
     const dirs = entry.name.startsWith("@") ? readdirSync(join(hoisted, entry.name)).map((n) => join(entry.name, n)) : [entry.name];
     for (const name of dirs) if (!existsSync(join(hoisted, name))) rmSync(join(hoisted, name), { force: true });
   }
-  prune(store);
+  for (const entry of readdirSync(store)) {
+    if (entry !== "node_modules" && statSync(join(store, entry)).isDirectory()) prune(join(store, entry), !entry.startsWith("@updraft+"));
+  }
 }
 console.log(`finish-deploy: dropped ${dropped.length} packages that nothing running reaches: ${dropped.join(", ")}`);
-console.log(`finish-deploy: ${mb(before)} -> ${mb(sizeOf(deploy))} (${mb(removed)} of maps, declarations and docs removed, TypeScript dropped)`);
+console.log(`finish-deploy: ${mb(before)} -> ${mb(sizeOf(deploy))} (${mb(removed)} of maps, declarations, docs and third-party TypeScript sources removed)`);
