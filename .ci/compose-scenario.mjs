@@ -144,6 +144,17 @@ async function main() {
     { timeoutMs: 240_000, everyMs: 2000 },
   );
   record("healthy after up -d", `${elapsed()} (scheduler heartbeat ${healthy.scheduler.latest_scheduler_heartbeat})`);
+  // Cold start per role: from the container's start to the role's own "ready" log line.
+  const READY = { scheduler: /scheduler started/, worker: /worker started/, webserver: /listening/ };
+  const starts = [];
+  for (const [role, ready] of Object.entries(READY)) {
+    const [id] = await containerIds(role);
+    const startedAt = Date.parse((await run(["docker", "inspect", "-f", "{{.State.StartedAt}}", id], { quiet: true })).trim());
+    const logs = await run(["sh", "-c", `docker logs --timestamps ${id} 2>&1`], { quiet: true }).catch(() => "");
+    const line = logs.split("\n").find((l) => ready.test(l));
+    starts.push(`${role} ${line ? `${((Date.parse(line.slice(0, line.indexOf(" "))) - startedAt) / 1000).toFixed(1)} s` : "?"}`);
+  }
+  record("cold start (container start to ready)", starts.join(", "));
   for (const role of ["scheduler", "worker"]) {
     const [id] = await containerIds(role);
     const status = await waitFor(

@@ -8,7 +8,8 @@
 #     .ci/compose-scenario.mjs: health, parallel_tasks, --scale worker=3, fan-out over every worker,
 #     a worker killed mid-task, the scheduler restarted mid-run;
 #  4. always `down -v`; on failure the containers' logs go to artifacts/compose/.
-# Settings: COMPOSE_TEST_KEEP=1 leaves the stack up (no down -v) to look at it;
+# Settings: COMPOSE_TEST_KEEP=1 leaves the stack up (no down -v) to look at it; COMPOSE_TEST_NO_BUILD=1
+# uses the updraft:local image already there (while iterating on the test itself);
 # DOCKER_STANDINS_DIR overrides where the stand-in scripts are.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -132,7 +133,13 @@ EOF
 
 log "build the image (project $project)"
 t0=$(date +%s)
-"${compose[@]}" build 2>&1 | grep --line-buffered -v -E '^ ---> |^Removing intermediate container' || { echo "build failed" >&2; exit 1; }
+if [ "${COMPOSE_TEST_NO_BUILD:-0}" = 1 ] && have_image updraft:local; then
+  echo "COMPOSE_TEST_NO_BUILD=1: using the existing updraft:local ($(docker image inspect -f '{{.Created}}' updraft:local))"
+else
+# One image serves all four app services: building one of them builds it (each further service
+# would only send the context again).
+"${compose[@]}" build migrate 2>&1 | grep --line-buffered -v -E '^ ---> |^Removing intermediate container' || { echo "build failed" >&2; exit 1; }
+fi
 size=$(docker image inspect -f '{{.Size}}' updraft:local)
 echo "image size: $((size / 1000 / 1000)) MB" | tee -a "$summary"
 echo "build: $(secs "$t0")" | tee -a "$summary"

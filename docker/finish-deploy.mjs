@@ -3,7 +3,8 @@
 // Dockerfile's build stage. Usage: node docker/finish-deploy.mjs WORKSPACE_DIR DEPLOY_DIR
 //  1. Built output that the deploy's packing leaves out (dist/ is git-ignored, and packages without
 //     a "files" list are packed by .gitignore) is copied from the workspace into each deployed
-//     workspace package: the dashboard's apps/web/dist, and every package's compiled dist/.
+//     workspace package: the dashboard's apps/web/dist, and every package's compiled dist/; the
+//     TypeScript sources of a package with dist/ go (only the `updraft-source` condition reaches them).
 //  2. What never runs is removed: the dashboard's browser libraries (React, ...: vite bundled them
 //     into apps/web/dist, so nothing else reaches them), TypeScript (only ever an optional peer
 //     dependency), source maps, type declarations, Markdown, and the workspace packages' tests and
@@ -58,6 +59,9 @@ for (const dir of deployed) {
     cpSync(join(source, "dist"), join(dir, "dist"), { recursive: true });
     console.log(`finish-deploy: copied ${name}/dist`);
   }
+  // Compiled: the TypeScript sources are only reached through the `updraft-source` condition,
+  // which production never sets.
+  if (existsSync(join(dir, "dist")) && existsSync(join(dir, "src")) && name !== "@updraft/web") rmSync(join(dir, "src"), { recursive: true });
   for (const unused of ["test", "tsconfig.json", "tsconfig.build.json", "vitest.config.ts", "vite.config.ts", "turbo.json"]) {
     rmSync(join(dir, unused), { recursive: true, force: true });
   }
