@@ -8,6 +8,7 @@ import { registerTaskCommands } from "./commands/tasks.ts";
 import { registerUserCommands } from "./commands/users.ts";
 import { registerWebserverCommand } from "./commands/webserver.ts";
 import { registerWorkerCommand } from "./commands/worker.ts";
+import { registerVariableCommands } from "./commands/variables.ts";
 
 export function buildProgram(): Command {
   const program = new Command("updraft")
@@ -22,5 +23,6 @@ export function buildProgram(): Command {
   registerStandaloneCommand(program);
   registerWebserverCommand(program);
   registerWorkerCommand(program);
+  registerVariableCommands(program);
   return program;
 }

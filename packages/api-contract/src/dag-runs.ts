@@ -15,6 +15,8 @@ export interface DagRunResponse {
   start_date: string | null;
   end_date: string | null;
   queued_at: string | null;
+  /** Free text a user attached to the run. */
+  note: string | null;
 }
 
 /** A row of the `dag_runs` table, as far as the response needs it. */
@@ -30,6 +32,7 @@ export interface DagRunRecord {
   startDate: Date | null;
   endDate: Date | null;
   queuedAt: Date | null;
+  note?: string | null;
 }
 
 export function toDagRunResponse(record: DagRunRecord): DagRunResponse {
@@ -47,6 +50,7 @@ export function toDagRunResponse(record: DagRunRecord): DagRunResponse {
     start_date: isoOrNull(record.startDate),
     end_date: isoOrNull(record.endDate),
     queued_at: isoOrNull(record.queuedAt),
+    note: record.note ?? null,
   };
 }
 

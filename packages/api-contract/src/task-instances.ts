@@ -22,6 +22,8 @@ export interface TaskInstanceResponse {
   priority_weight: number;
   queued_when: string | null;
   next_retry_at: string | null;
+  /** Free text a user attached to the task instance. */
+  note: string | null;
 }
 
 /** A row of the `task_instances` table, as far as the response needs it. */
@@ -43,6 +45,7 @@ export interface TaskInstanceRecord {
   priorityWeight: number;
   queuedAt: Date | null;
   nextRetryAt: Date | null;
+  note?: string | null;
 }
 
 export function toTaskInstanceResponse(record: TaskInstanceRecord): TaskInstanceResponse {
@@ -65,6 +68,7 @@ export function toTaskInstanceResponse(record: TaskInstanceRecord): TaskInstance
     priority_weight: record.priorityWeight,
     queued_when: isoOrNull(record.queuedAt),
     next_retry_at: isoOrNull(record.nextRetryAt),
+    note: record.note ?? null,
   };
 }
 

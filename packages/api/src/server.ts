@@ -34,6 +34,7 @@ import { meRoutes } from "./routes/me.ts";
 import { ChangeFeed } from "./live/change-feed.ts";
 import { UpdraftMetrics } from "./metrics/updraft-metrics.ts";
 import { staticSiteRoutes } from "./web/static-site.ts";
+import { variableRoutes } from "./routes/variables.ts";
 import { defaultWebRoot } from "./web/web-root.ts";
 
 export const API_VERSION = "0.1.0";
@@ -122,6 +123,8 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   dagDetailRoutes(app, context);
   workerRoutes(app, context);
   meRoutes(app);
+  // Airflow parity: variables, connections, notes.
+  variableRoutes(app, context);
   loginRoutes(app, context, { verifier, sessions });
   const feed = new ChangeFeed(options.database.db, {
     intervalMs: options.liveIntervalMs,

@@ -10,3 +10,6 @@ export * from "./schedule.ts";
 export * from "./after-try.ts";
 export * from "./executor-contract.ts";
 export * from "./logger.ts";
+export * from "./connection-uri.ts";
+export * from "./secrets-masker.ts";
+export * from "./params.ts";

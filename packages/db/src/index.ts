@@ -23,3 +23,7 @@ export * from "./repositories/run-tries.ts";
 export * from "./repositories/live-changes.ts";
 export * from "./repositories/metrics-queries.ts";
 export * from "./repositories/worker-registry.ts";
+export * from "./repositories/variables.ts";
+export * from "./repositories/connections.ts";
+export * from "./repositories/notes.ts";
+export { FernetCipher, cipherFor, generateFernetKey } from "./secrets/fernet-cipher.ts";

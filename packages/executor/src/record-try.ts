@@ -4,7 +4,8 @@
 // Postgres is briefly away; the write is fenced, so a try declared lost meanwhile stays lost.
 import { join } from "node:path";
 import { errorMessage, type JsonValue, type Logger, type QueuedTaskInstance } from "@updraft/core";
-import { finishTry, markTryRunning, readResults, type FinishedTry, type TryEnd, type TryKey, type UpdraftDb } from "@updraft/db";
+import { finishTry, markTryRunning, readResults, type FernetCipher, type FinishedTry, type TryEnd, type TryKey, type UpdraftDb } from "@updraft/db";
+import { lookupSecret } from "./lookup-secret.ts";
 import { LogBuffer } from "./log-buffer.ts";
 import type { TaskProcessPool } from "./local/process-pool.ts";
 import type { TryOutcome } from "./task-outcome.ts";
@@ -21,6 +22,8 @@ export interface RecordTryContext {
   logger: Logger;
   /** Give up writing the outcome after this long (default: keep trying for 10 minutes). */
   persistForMs?: number;
+  /** Decrypts the variables and connections tasks read (UPDRAFT_FERNET_KEY). @defaultValue null // plain values only */
+  cipher?: FernetCipher | null;
 }
 
 export type RecordedTry = { outcome: TryOutcome; finished: FinishedTry } | { outcome: "refused" };
@@ -49,6 +52,7 @@ export async function runAndRecordTry(ti: QueuedTaskInstance, ctx: RecordTryCont
       {
         onStart: (pid) => markTryRunning(db, key, { ...on, pid }),
         onLog: (line) => logs.add(line.stream, line.line, line.at),
+        onLookup: (kind, name) => lookupSecret(db, ctx.cipher ?? null, kind, name),
         deadlineMs: ti.executionTimeoutMs === null ? null : ti.executionTimeoutMs + KILL_GRACE_MS,
       },
     );

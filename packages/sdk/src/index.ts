@@ -11,3 +11,8 @@ export type { TaskHandle, ResultOf, InputHandles, ResolvedInputs } from "./task-
 export type { TaskRuntime, DefinedTask, TaskInputValues } from "./runtime.ts";
 export { normaliseBranchChoice } from "./branch-choice.ts";
 export type { Duration, TriggerRule, JsonValue } from "@updraft/core";
+export { Variable, variableEnvName } from "./secrets/variable.ts";
+export type { VariableGetOptions } from "./secrets/variable.ts";
+export { Connection, connectionEnvName, parseConnectionEnv } from "./secrets/connection.ts";
+export { installSecretsLookup, currentSecretsLookup } from "./secrets/lookup.ts";
+export type { SecretsLookup, ConnectionLookupResult } from "./secrets/lookup.ts";

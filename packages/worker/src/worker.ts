@@ -7,7 +7,7 @@
 import { hostname } from "node:os";
 import { Worker as BullWorker, type Job } from "bullmq";
 import { errorMessage, type Logger } from "@updraft/core";
-import { deregisterWorker, heartbeatRunningTries, heartbeatWorker, registerWorker, type UpdraftDb } from "@updraft/db";
+import { deregisterWorker, heartbeatRunningTries, heartbeatWorker, registerWorker, type FernetCipher, type UpdraftDb } from "@updraft/db";
 import { fromJobData, TRY_JOB, type Broker, type TryJobData } from "@updraft/broker";
 import { runAndRecordTry, TaskProcessPool } from "@updraft/executor";
 
@@ -20,6 +20,8 @@ export interface WorkerOptions {
   name: string;
   heartbeatMs: number;
   logger: Logger;
+  /** Decrypts the variables and connections tasks read (UPDRAFT_FERNET_KEY). @defaultValue null */
+  cipher?: FernetCipher | null;
 }
 
 export class UpdraftWorker {
@@ -82,6 +84,7 @@ export class UpdraftWorker {
         hostname: this.host,
         workerName: this.options.name,
         logger: this.options.logger,
+        cipher: this.options.cipher ?? null,
       });
       if (recorded.outcome === "refused") return "refused";
       this.counters.processed++;

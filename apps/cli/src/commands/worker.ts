@@ -4,7 +4,7 @@ import { hostname } from "node:os";
 import { Option, type Command } from "commander";
 import { Broker } from "@updraft/broker";
 import { UpdraftError } from "@updraft/core";
-import { assertMigrated, openDatabase } from "@updraft/db";
+import { assertMigrated, cipherFor, openDatabase } from "@updraft/db";
 import { UpdraftWorker } from "@updraft/worker";
 import { cliConfig } from "../cli-context.ts";
 import { createLogger } from "../logger.ts";
@@ -39,7 +39,7 @@ export function registerWorkerCommand(program: Command): void {
       const broker = new Broker({ redisUrl: config.redisUrl, prefix: config.brokerPrefix });
       try {
         await assertMigrated(database);
-        const worker = new UpdraftWorker({ db: database.db, broker, dagsFolder: config.dagsFolder, queues, concurrency, name, heartbeatMs: config.workerHeartbeatMs, logger });
+        const worker = new UpdraftWorker({ db: database.db, broker, dagsFolder: config.dagsFolder, queues, concurrency, name, heartbeatMs: config.workerHeartbeatMs, logger, cipher: cipherFor(config.fernetKey) });
         await worker.start();
         const signal = await untilSignal();
         logger.info({ signal }, "stopping");

@@ -70,6 +70,7 @@ export function dagRunRoutes(app: ApiApp, { db }: ApiContext): void {
         // A manual run covers the instant it was triggered for, as Airflow's manual runs of unscheduled DAGs do.
         dataIntervalStart: logicalDate,
         dataIntervalEnd: logicalDate,
+        note: body.note ?? null,
       });
       await wakeScheduler(db, "dag_run_triggered");
       return toDagRunResponse(run);

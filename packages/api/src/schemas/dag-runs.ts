@@ -17,6 +17,7 @@ export const DagRun = Type.Object(
     start_date: NullableDateTime,
     end_date: NullableDateTime,
     queued_at: NullableDateTime,
+    note: Type.Union([Type.String(), Type.Null()]),
   },
   { title: "DagRun" },
 );
@@ -39,6 +40,7 @@ export const DagRunTriggerBody = Type.Object(
     dag_run_id: Type.Optional(Type.String({ minLength: 1, maxLength: 250 })),
     conf: Type.Optional(Type.Object({}, { additionalProperties: true, description: "Run parameters (a JSON object)" })),
     logical_date: Type.Optional(DateTime),
+    note: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()], { description: "A note on the run" })),
   },
   { additionalProperties: false },
 );

@@ -23,6 +23,7 @@ const taskInstanceFields = {
   priority_weight: Type.Integer(),
   queued_when: NullableDateTime,
   next_retry_at: NullableDateTime,
+  note: nullable(Type.String()),
 };
 
 export const TaskInstance = Type.Object(taskInstanceFields, { title: "TaskInstance" });

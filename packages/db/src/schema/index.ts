@@ -9,3 +9,5 @@ export * from "./import-errors.ts";
 export * from "./pools.ts";
 export * from "./users.ts";
 export * from "./workers.ts";
+export * from "./variables.ts";
+export * from "./connections.ts";

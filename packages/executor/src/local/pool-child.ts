@@ -6,6 +6,7 @@ import { importDagFile } from "@updraft/dag-loader";
 import type { Dag } from "@updraft/sdk";
 import { runTry } from "../run-try.ts";
 import type { FromChild, ToChild, TryJob } from "./pool-protocol.ts";
+import { ParentSecretsLookup } from "./parent-secrets-lookup.ts";
 
 const loaded = new Map<string, { mtimeMs: number; dags: Dag[] }>();
 
@@ -25,7 +26,10 @@ async function dagFor(job: TryJob): Promise<Dag> {
   return dag;
 }
 
+const secrets = new ParentSecretsLookup(send);
+
 process.on("message", async (message: ToChild) => {
+  if (message.type === "lookup-result") return secrets.settle(message);
   if (message.type !== "run") return;
   const { job } = message;
   try {
@@ -39,6 +43,7 @@ process.on("message", async (message: ToChild) => {
       dataIntervalEnd: job.dataIntervalEnd ? new Date(job.dataIntervalEnd) : null,
       conf: job.conf,
       inputs: job.inputs,
+      secrets,
       sink: (line) => send({ type: "log", stream: line.stream, line: line.line, at: line.at.toISOString() }),
     });
     send({ type: "done", outcome });
