@@ -9,6 +9,7 @@ import { registerUserCommands } from "./commands/users.ts";
 import { registerWebserverCommand } from "./commands/webserver.ts";
 import { registerWorkerCommand } from "./commands/worker.ts";
 import { registerVariableCommands } from "./commands/variables.ts";
+import { registerConnectionCommands } from "./commands/connections.ts";
 
 export function buildProgram(): Command {
   const program = new Command("updraft")
@@ -24,5 +25,6 @@ export function buildProgram(): Command {
   registerWebserverCommand(program);
   registerWorkerCommand(program);
   registerVariableCommands(program);
+  registerConnectionCommands(program);
   return program;
 }

@@ -35,6 +35,7 @@ import { ChangeFeed } from "./live/change-feed.ts";
 import { UpdraftMetrics } from "./metrics/updraft-metrics.ts";
 import { staticSiteRoutes } from "./web/static-site.ts";
 import { variableRoutes } from "./routes/variables.ts";
+import { connectionRoutes } from "./routes/connections.ts";
 import { defaultWebRoot } from "./web/web-root.ts";
 
 export const API_VERSION = "0.1.0";
@@ -125,6 +126,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   meRoutes(app);
   // Airflow parity: variables, connections, notes.
   variableRoutes(app, context);
+  connectionRoutes(app, context);
   loginRoutes(app, context, { verifier, sessions });
   const feed = new ChangeFeed(options.database.db, {
     intervalMs: options.liveIntervalMs,

@@ -3,6 +3,8 @@ export { dag, isDag, Dag } from "./dag.ts";
 export { task, bash, branch, sensor } from "./tasks.ts";
 export type { BashOptions, BranchChoice, SensorOptions, TaskWithInputsOptions } from "./tasks.ts";
 export { chain } from "./chain.ts";
+export { param, isParam } from "./param.ts";
+export type { Param } from "./param.ts";
 export type { ChainLink } from "./chain.ts";
 export { skip, isTaskSkipped, TaskSkipped } from "./context.ts";
 export type { TaskContext } from "./context.ts";
