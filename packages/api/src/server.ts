@@ -36,6 +36,7 @@ import { UpdraftMetrics } from "./metrics/updraft-metrics.ts";
 import { staticSiteRoutes } from "./web/static-site.ts";
 import { variableRoutes } from "./routes/variables.ts";
 import { connectionRoutes } from "./routes/connections.ts";
+import { noteRoutes } from "./routes/notes.ts";
 import { defaultWebRoot } from "./web/web-root.ts";
 
 export const API_VERSION = "0.1.0";
@@ -127,6 +128,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   // Airflow parity: variables, connections, notes.
   variableRoutes(app, context);
   connectionRoutes(app, context);
+  noteRoutes(app, context);
   loginRoutes(app, context, { verifier, sessions });
   const feed = new ChangeFeed(options.database.db, {
     intervalMs: options.liveIntervalMs,
