@@ -10,6 +10,8 @@ import { registerTaskCommands } from "./commands/tasks.ts";
 import { registerUserCommands } from "./commands/users.ts";
 import { registerWebserverCommand } from "./commands/webserver.ts";
 import { registerWorkerCommand } from "./commands/worker.ts";
+import { registerVariableCommands } from "./commands/variables.ts";
+import { registerConnectionCommands } from "./commands/connections.ts";
 
 export function buildProgram(): Command {
   const program = new Command("updraft")
@@ -24,5 +26,7 @@ export function buildProgram(): Command {
   registerStandaloneCommand(program);
   registerWebserverCommand(program);
   registerWorkerCommand(program);
+  registerVariableCommands(program);
+  registerConnectionCommands(program);
   return program;
 }

@@ -3,7 +3,7 @@
 import type { FrozenConfig } from "@updraft/config";
 import { Broker, DistributedExecutor } from "@updraft/broker";
 import { UpdraftError, type Executor, type Logger } from "@updraft/core";
-import type { RunKey, UpdraftDatabase } from "@updraft/db";
+import { cipherFor, type RunKey, type UpdraftDatabase } from "@updraft/db";
 import { LocalExecutor } from "@updraft/executor";
 import { Scheduler } from "@updraft/scheduler";
 
@@ -57,6 +57,7 @@ function createExecutor(database: UpdraftDatabase, config: FrozenConfig, logger:
         logger: logger.child({ component: "executor" }),
         onTryFinished,
         heartbeatMs: config.workerHeartbeatMs,
+        cipher: cipherFor(config.fernetKey),
       });
     case "distributed":
       if (database.driver !== "postgres") {

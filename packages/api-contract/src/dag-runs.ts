@@ -17,7 +17,7 @@ export interface DagRunResponse {
   queued_at: string | null;
   /** True for runs a user or the API triggered (Airflow's `external_trigger`). */
   external_trigger: boolean;
-  /** The run's note; null until notes are stored. */
+  /** Free text a user attached to the run. */
   note: string | null;
 }
 

@@ -27,6 +27,8 @@ export interface TaskInstanceResponse {
   next_retry_at: string | null;
   /** -1: Updraft has no mapped tasks (Airflow's value for an unmapped task). */
   map_index: number;
+  /** Free text a user attached to the task instance. */
+  note: string | null;
 }
 
 /** A row of the `task_instances` table, as far as the response needs it. */
@@ -49,6 +51,7 @@ export interface TaskInstanceRecord {
   priorityWeight: number;
   queuedAt: Date | null;
   nextRetryAt: Date | null;
+  note?: string | null;
 }
 
 export function toTaskInstanceResponse(record: TaskInstanceRecord): TaskInstanceResponse {
@@ -73,6 +76,7 @@ export function toTaskInstanceResponse(record: TaskInstanceRecord): TaskInstance
     queued_when: isoOrNull(record.queuedAt),
     next_retry_at: isoOrNull(record.nextRetryAt),
     map_index: -1,
+    note: record.note ?? null,
   };
 }
 

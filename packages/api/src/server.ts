@@ -35,6 +35,9 @@ import { meRoutes } from "./routes/me.ts";
 import { ChangeFeed } from "./live/change-feed.ts";
 import { UpdraftMetrics } from "./metrics/updraft-metrics.ts";
 import { staticSiteRoutes } from "./web/static-site.ts";
+import { variableRoutes } from "./routes/variables.ts";
+import { connectionRoutes } from "./routes/connections.ts";
+import { noteRoutes } from "./routes/notes.ts";
 import { defaultWebRoot } from "./web/web-root.ts";
 
 export const API_VERSION = "0.1.0";
@@ -128,6 +131,10 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   dagDetailRoutes(app, context);
   workerRoutes(app, context);
   meRoutes(app);
+  // Airflow parity: variables, connections, notes.
+  variableRoutes(app, context);
+  connectionRoutes(app, context);
+  noteRoutes(app, context);
   loginRoutes(app, context, { verifier, sessions, throttle });
   const feed = new ChangeFeed(options.database.db, {
     intervalMs: options.liveIntervalMs,

@@ -14,3 +14,6 @@ export * from "./executor-contract.ts";
 export * from "./logger.ts";
 export * from "./outage-log.ts";
 export * from "./settled-reason.ts";
+export * from "./connection-uri.ts";
+export * from "./secrets-masker.ts";
+export * from "./params.ts";

@@ -1,6 +1,7 @@
 // The serialized form of a DAG: plain JSON, stored in the database by the DAG processor. The
 // scheduler decides from this record alone and never imports user code; only the process that
 // runs a task imports its file.
+import type { ParamSchema } from "./params.ts";
 import { createHash } from "node:crypto";
 import type { TriggerRule } from "./trigger-rules.ts";
 
@@ -62,6 +63,8 @@ export interface SerializedDag {
   params: Record<string, JsonValue>;
   /** Airflow's `dagrun_timeout` in ms; absent or null means none. */
   dagrunTimeoutMs?: number | null;
+  /** JSON Schemas of the typed params (Airflow's `Param`), checked when a run is triggered. Absent: none. */
+  paramSchemas?: Record<string, ParamSchema>;
   tasks: SerializedTask[];
 }
 

@@ -27,3 +27,7 @@ export * from "./repositories/sessions.ts";
 export * from "./repositories/event-log.ts";
 export * from "./repositories/api-queries.ts";
 export * from "./repositories/api-actions.ts";
+export * from "./repositories/variables.ts";
+export * from "./repositories/connections.ts";
+export * from "./repositories/notes.ts";
+export { FernetCipher, cipherFor, generateFernetKey } from "./secrets/fernet-cipher.ts";

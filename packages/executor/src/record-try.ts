@@ -5,7 +5,8 @@
 // settles only once the outcome is committed.
 import { join } from "node:path";
 import { errorMessage, type JsonValue, type Logger, type QueuedTaskInstance } from "@updraft/core";
-import { readResults, type FinishedTry, type LogRecord, type TryEnd, type TryKey, type UpdraftDb } from "@updraft/db";
+import { readResults, type FernetCipher, type FinishedTry, type LogRecord, type TryEnd, type TryKey, type UpdraftDb } from "@updraft/db";
+import { lookupSecret } from "./lookup-secret.ts";
 import type { OutcomeBuffer } from "./outcome-buffer.ts";
 import type { TaskProcessPool } from "./local/process-pool.ts";
 import type { TryOutcome } from "./task-outcome.ts";
@@ -22,6 +23,8 @@ export interface RecordTryContext {
   logger: Logger;
   /** Where running-marks, log lines and outcomes are written (batched). */
   outcomes: OutcomeBuffer;
+  /** Decrypts the variables and connections tasks read (UPDRAFT_FERNET_KEY). @defaultValue null // plain values only */
+  cipher?: FernetCipher | null;
 }
 
 /** Log lines of a running try are handed to the buffer at most this often. */
@@ -62,6 +65,7 @@ export async function runAndRecordTry(ti: QueuedTaskInstance, ctx: RecordTryCont
       {
         onStart: (pid) => outcomes.markRunning(key, { ...on, pid }),
         onLog: (line) => addLog(line.stream, line.line, line.at),
+        onLookup: (kind, name) => lookupSecret(db, ctx.cipher ?? null, kind, name),
         deadlineMs: ti.executionTimeoutMs === null ? null : ti.executionTimeoutMs + KILL_GRACE_MS,
       },
     );

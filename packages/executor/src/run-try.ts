@@ -2,8 +2,8 @@
 // or sensor, enforces executionTimeout and turns whatever happens into a TryOutcome. Executors
 // decide where this runs (here for `dags test`, in pooled child processes for the local executor).
 import { format } from "node:util";
-import { describeNonJsonValue, errorMessage, formatDuration, isUpdraftError, type JsonValue } from "@updraft/core";
-import { isTaskSkipped, normaliseBranchChoice, type Dag, type TaskContext } from "@updraft/sdk";
+import { describeNonJsonValue, errorMessage, formatDuration, isUpdraftError, redactSecrets, resetMaskedSecrets, type JsonValue } from "@updraft/core";
+import { installSecretsLookup, isTaskSkipped, normaliseBranchChoice, type Dag, type SecretsLookup, type TaskContext } from "@updraft/sdk";
 import { runBash } from "./run-bash.ts";
 import type { LogSink, TryOutcome } from "./task-outcome.ts";
 
@@ -26,12 +26,25 @@ export interface TryRequest {
    * resolves the failure anyway. Default `"abandon"`.
    */
   stuck?: "host-kills" | "abandon";
+   * Where Variable.get / Connection.get read beyond the environment during this try.
+   * @defaultValue null // environment only (`dags test`)
+   */
+  secrets?: SecretsLookup | null;
 }
 
 /** How long a timed-out try has, after `ctx.signal` aborts, to stop before it is killed. */
 export const TIMEOUT_GRACE_MS = 1_000;
 
 export async function runTry(request: TryRequest): Promise<TryOutcome> {
+  // Secrets fetched during this try are masked in its log lines (Airflow's secrets masker).
+  resetMaskedSecrets();
+  installSecretsLookup(request.secrets ?? null);
+  const sink = request.sink;
+  const outcome = await runTryUnmasked({ ...request, sink: (line) => sink({ ...line, line: redactSecrets(line.line) }) });
+  return outcome.state === "failed" ? { ...outcome, error: redactSecrets(outcome.error) } : outcome;
+}
+
+async function runTryUnmasked(request: TryRequest): Promise<TryOutcome> {
   const { spec, runtime } = request.dag.task(request.taskId);
   const controller = new AbortController();
   const ctx: TaskContext = {

@@ -6,12 +6,16 @@ import {
   buildDagGraph,
   parseDuration,
   validateSchedule,
+  assertParamSchema,
+  validateRunParams,
+  type ParamSchema,
   type DagGraph,
   type JsonValue,
   type SerializedDag,
 } from "@updraft/core";
 import { DagBuilder, ID_PATTERN, withBuilder } from "./builder.ts";
 import type { DagOptions } from "./options.ts";
+import { isParam, type Param } from "./param.ts";
 import type { DefinedTask } from "./runtime.ts";
 
 const DAG_BRAND = Symbol.for("updraft.dag");
@@ -33,9 +37,20 @@ export class Dag {
     this.definedTasks = new Map(tasks.map((t) => [t.spec.taskId, t]));
   }
 
-  /** The DAG's params with their defaults (a copy). */
+  /** The DAG's params with their defaults (a copy); a typed param without a default is left out. */
   get params(): Record<string, JsonValue> {
-    return structuredClone(this.options.params ?? {}) as Record<string, JsonValue>;
+    const out: Record<string, JsonValue> = {};
+    for (const [name, value] of Object.entries(this.options.params ?? {})) {
+      const plain = isParam(value) ? value.default : value;
+      if (plain !== undefined) out[name] = structuredClone(plain);
+    }
+    return out;
+  }
+
+  /** JSON Schemas of the typed params, or undefined when there are none. */
+  get paramSchemas(): Record<string, ParamSchema> | undefined {
+    const typed = Object.entries(this.options.params ?? {}).filter(([, v]) => isParam(v)) as Array<[string, Param]>;
+    return typed.length === 0 ? undefined : Object.fromEntries(typed.map(([name, p]) => [name, p.schema]));
   }
 
   /** Task ids in dependency order. */
@@ -69,6 +84,7 @@ export class Dag {
       tags: [...(o.tags ?? [])],
       params: this.params,
       ...(o.dagrunTimeout === undefined ? {} : { dagrunTimeoutMs: parseDuration(o.dagrunTimeout, `DAG "${this.dagId}": dagrunTimeout`) }),
+      ...(this.paramSchemas ? { paramSchemas: this.paramSchemas } : {}),
       tasks: this.graph.order.map((id) => this.task(id).spec),
     };
   }
@@ -112,6 +128,11 @@ function validateDagOptions(o: DagOptions): void {
       JSON.stringify(o.params);
     } catch {
       throw invalid("params must be JSON values");
+    }
+    for (const [name, value] of Object.entries(o.params)) {
+      if (!isParam(value)) continue;
+      assertParamSchema(o.dagId, name, value.schema);
+      if (value.default !== undefined) validateRunParams(o.dagId, {}, { [name]: value.schema }, { [name]: value.default });
     }
   }
 }

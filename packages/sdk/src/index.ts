@@ -3,6 +3,8 @@ export { dag, isDag, Dag } from "./dag.ts";
 export { task, bash, branch, sensor } from "./tasks.ts";
 export type { BashOptions, BranchChoice, SensorOptions, TaskWithInputsOptions } from "./tasks.ts";
 export { chain } from "./chain.ts";
+export { param, isParam } from "./param.ts";
+export type { Param } from "./param.ts";
 export type { ChainLink } from "./chain.ts";
 export { skip, isTaskSkipped, TaskSkipped } from "./context.ts";
 export type { TaskContext } from "./context.ts";
@@ -11,3 +13,8 @@ export type { TaskHandle, ResultOf, InputHandles, ResolvedInputs } from "./task-
 export type { TaskRuntime, DefinedTask, TaskInputValues } from "./runtime.ts";
 export { normaliseBranchChoice } from "./branch-choice.ts";
 export type { Duration, TriggerRule, JsonValue } from "@updraft/core";
+export { Variable, variableEnvName } from "./secrets/variable.ts";
+export type { VariableGetOptions } from "./secrets/variable.ts";
+export { Connection, connectionEnvName, parseConnectionEnv } from "./secrets/connection.ts";
+export { installSecretsLookup, currentSecretsLookup } from "./secrets/lookup.ts";
+export type { SecretsLookup, ConnectionLookupResult } from "./secrets/lookup.ts";

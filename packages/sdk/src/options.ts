@@ -1,6 +1,7 @@
 // The options a DAG author sets, with their defaults. These types are the public SDK surface:
 // every option documents its default and unit.
 import type { Duration, JsonValue, TriggerRule } from "@updraft/core";
+import type { Param } from "./param.ts";
 
 /** Options every kind of task accepts (task, bash, branch, sensor). */
 export interface TaskOptions {
@@ -127,8 +128,9 @@ export interface DagOptions {
   description?: string;
   /**
    * Run parameters with their defaults; a run's `conf` overrides them and tasks read the merged
-   * result as `ctx.params`. The dashboard builds its trigger form from them.
+   * result as `ctx.params`. The dashboard builds its trigger form from them. A value made with
+   * `param(default, schema)` is typed: a manual run's value is validated against its JSON Schema.
    * @defaultValue {}
    */
-  params?: Record<string, JsonValue>;
+  params?: Record<string, JsonValue | Param>;
 }

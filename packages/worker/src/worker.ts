@@ -9,7 +9,7 @@
 import { hostname } from "node:os";
 import { Worker as BullWorker, type Job } from "bullmq";
 import { errorMessage, type Logger } from "@updraft/core";
-import { deregisterWorker, heartbeatRunningTries, heartbeatWorker, registerWorker, type UpdraftDb } from "@updraft/db";
+import { deregisterWorker, heartbeatRunningTries, heartbeatWorker, registerWorker, type FernetCipher, type UpdraftDb } from "@updraft/db";
 import { fromJobData, TRY_JOB, type Broker, type TryJobData } from "@updraft/broker";
 import { OutcomeBuffer, runAndRecordTry, TaskProcessPool } from "@updraft/executor";
 
@@ -22,6 +22,8 @@ export interface WorkerOptions {
   name: string;
   heartbeatMs: number;
   logger: Logger;
+  /** Decrypts the variables and connections tasks read (UPDRAFT_FERNET_KEY). @defaultValue null */
+  cipher?: FernetCipher | null;
   /**
    * A database handle used only for heartbeats: its own connection, so a full pool (many tries
    * recording at once) never delays them past the loss threshold. @defaultValue db
@@ -122,6 +124,7 @@ export class UpdraftWorker {
         workerName: this.options.name,
         logger: this.options.logger,
         outcomes: this.outcomes,
+        cipher: this.options.cipher ?? null,
       });
       // Resolved only after the outcome's flush committed: returning now acknowledges the job.
       if (recorded.outcome === "refused") return "refused";

@@ -17,7 +17,7 @@ export function registerWorkerCommand(program: Command): void {
     .addOption(new Option("--concurrency <n>", "task instances run at once (default UPDRAFT_WORKER_CONCURRENCY)"))
     .option("--name <name>", "worker name shown in the dashboard (default worker@<hostname>:<pid>)")
     .action(async (options: WorkerCommandOptions) => {
-      const [{ Broker }, { UpdraftError }, { assertMigrated, openDatabase }, { UpdraftWorker }, { cliConfig }, { createLogger }, { untilSignal }] = await Promise.all([
+      const [{ Broker }, { UpdraftError }, { assertMigrated, cipherFor, openDatabase }, { UpdraftWorker }, { cliConfig }, { createLogger }, { untilSignal }] = await Promise.all([
         import("@updraft/broker"),
         import("@updraft/core"),
         import("@updraft/db"),
@@ -53,6 +53,7 @@ export function registerWorkerCommand(program: Command): void {
           name,
           heartbeatMs: config.workerHeartbeatMs,
           logger,
+          cipher: cipherFor(config.fernetKey),
         });
         await worker.start();
         const signal = await untilSignal();

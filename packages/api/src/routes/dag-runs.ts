@@ -91,6 +91,7 @@ export function dagRunRoutes(app: ApiApp, { db }: ApiContext): void {
         // A manual run covers the instant it was triggered for, as Airflow's manual runs of unscheduled DAGs do.
         dataIntervalStart: body.data_interval_start === undefined ? logicalDate : new Date(body.data_interval_start),
         dataIntervalEnd: body.data_interval_end === undefined ? logicalDate : new Date(body.data_interval_end),
+        note: body.note ?? null,
       });
       await wakeScheduler(db, "dag_run_triggered");
       await audit(db, request, "trigger", {

@@ -51,7 +51,7 @@ export const DagRunTriggerBody = Type.Object(
     execution_date: Type.Optional(DateTime),
     data_interval_start: Type.Optional(DateTime),
     data_interval_end: Type.Optional(DateTime),
-    note: Type.Optional(nullable(Type.String({ maxLength: 1000, description: "Accepted for Airflow clients; not stored yet" }))),
+    note: Type.Optional(nullable(Type.String({ maxLength: 1000, description: "A note on the run" }))),
   },
   { additionalProperties: false },
 );

@@ -25,6 +25,7 @@ const taskInstanceFields = {
   queued_when: NullableDateTime,
   next_retry_at: NullableDateTime,
   map_index: Type.Integer({ description: "-1: not a mapped task" }),
+  note: nullable(Type.String()),
 };
 
 export const TaskInstance = Type.Object(taskInstanceFields, { title: "TaskInstance" });

@@ -1,6 +1,6 @@
 // DAG runs: created by triggers, schedules and backfills (always `queued`; the scheduler starts
 // them under the DAG's max active runs), and read by the API and CLI.
-import { UpdraftError, validateManualRunId, type DagRunState, type DagRunType } from "@updraft/core";
+import { UpdraftError, validateManualRunId, validateRunParams, type DagRunState, type DagRunType } from "@updraft/core";
 import { and, count, desc, eq, inArray, type SQL } from "drizzle-orm";
 import type { UpdraftDb } from "../client.ts";
 import { isUniqueViolation } from "../pg-errors.ts";
@@ -16,6 +16,8 @@ export interface NewDagRun {
   logicalDate: Date;
   dataIntervalStart?: Date | null;
   dataIntervalEnd?: Date | null;
+  /** A note on the run (Airflow's `note` on POST dagRuns). */
+  note?: string | null;
 }
 
 export function defaultRunId(runType: DagRunType, logicalDate: Date): string {
@@ -24,16 +26,19 @@ export function defaultRunId(runType: DagRunType, logicalDate: Date): string {
 
 /**
  * Inserts a queued run.
+ * A manual run's params are validated against the DAG's typed params first, as Airflow does at trigger.
  * @throws UpdraftError UPDRAFT_DAG_NOT_FOUND for an unknown DAG, UPDRAFT_DAG_RUN_EXISTS when the run id is taken,
- *   UPDRAFT_INVALID_INPUT for a manual run id Airflow would refuse (see validateManualRunId).
+ *   UPDRAFT_INVALID_INPUT for a manual run id Airflow would refuse (see validateManualRunId),
+ *   UPDRAFT_PARAM_INVALID when a manual run's conf breaks a param's schema.
  */
 export async function createDagRun(db: UpdraftDb, run: NewDagRun, now: Date = new Date()): Promise<DagRunRow> {
   if (run.runType === "manual" && run.runId !== undefined) validateManualRunId(run.runId);
   const runId = run.runId ?? defaultRunId(run.runType, run.logicalDate);
-  const [dag] = await db.select({ dagId: dags.dagId }).from(dags).where(eq(dags.dagId, run.dagId));
+  const [dag] = await db.select({ dagId: dags.dagId, serialized: dags.serialized }).from(dags).where(eq(dags.dagId, run.dagId));
   if (!dag) {
     throw new UpdraftError("UPDRAFT_DAG_NOT_FOUND", `DAG "${run.dagId}" does not exist`, { details: { dagId: run.dagId } });
   }
+  if (run.runType === "manual") validateRunParams(run.dagId, dag.serialized.params, dag.serialized.paramSchemas, run.conf ?? {});
   try {
     const [row] = await db
       .insert(dagRuns)
@@ -47,6 +52,7 @@ export async function createDagRun(db: UpdraftDb, run: NewDagRun, now: Date = ne
         dataIntervalStart: run.dataIntervalStart ?? null,
         dataIntervalEnd: run.dataIntervalEnd ?? null,
         queuedAt: now,
+        note: run.note ?? null,
       })
       .returning();
     return row!;

@@ -23,6 +23,8 @@ export const dagRuns = pgTable(
     startDate: timestamptz("start_date"),
     endDate: timestamptz("end_date"),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
+    /** Free text a user attached to the run (Airflow's DAG run note). */
+    note: text("note"),
   },
   (t) => [
     unique("dag_runs_dag_id_run_id_key").on(t.dagId, t.runId),

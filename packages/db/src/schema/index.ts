@@ -12,3 +12,5 @@ export * from "./workers.ts";
 export * from "./sessions.ts";
 export * from "./event-log.ts";
 export * from "./rate-limits.ts";
+export * from "./variables.ts";
+export * from "./connections.ts";

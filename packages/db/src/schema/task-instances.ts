@@ -32,6 +32,8 @@ export const taskInstances = pgTable(
       .notNull()
       .defaultNow()
       .$onUpdate(() => new Date()),
+    /** Free text a user attached to the task instance (Airflow's task instance note). */
+    note: text("note"),
   },
   (t) => [
     primaryKey({ name: "task_instances_pkey", columns: [t.dagId, t.runId, t.taskId] }),

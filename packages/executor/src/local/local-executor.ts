@@ -4,7 +4,7 @@
 // scheduler can tell a crashed executor's tries from slow ones.
 import { hostname } from "node:os";
 import { errorMessage, type Executor, type Logger, type QueuedTaskInstance } from "@updraft/core";
-import { heartbeatRunningTries, type RunKey, type UpdraftDb } from "@updraft/db";
+import { heartbeatRunningTries, type FernetCipher, type RunKey, type UpdraftDb } from "@updraft/db";
 import { OutcomeBuffer } from "../outcome-buffer.ts";
 import { runAndRecordTry, tryKeyOf } from "../record-try.ts";
 import { TaskProcessPool } from "./process-pool.ts";
@@ -26,6 +26,8 @@ export interface LocalExecutorOptions {
   workerName?: string;
   /** Interval of the running tries' heartbeat. @defaultValue 5000 // ms */
   heartbeatMs?: number;
+  /** Decrypts the variables and connections tasks read (UPDRAFT_FERNET_KEY). @defaultValue null */
+  cipher?: FernetCipher | null;
 }
 
 export class LocalExecutor implements Executor {
@@ -67,6 +69,7 @@ export class LocalExecutor implements Executor {
         workerName: this.workerName,
         logger: this.options.logger,
         outcomes: this.outcomes,
+        cipher: this.options.cipher ?? null,
       })
         .then(() => undefined)
         .catch((error: unknown) => this.options.logger.error({ err: errorMessage(error), ti: tryKeyOf(ti) }, "recording a try failed"))

@@ -8,6 +8,7 @@ import { killRunningCommands, onCommandStarted } from "../run-bash.ts";
 import { runTry } from "../run-try.ts";
 import type { FromChild, ToChild, TryJob } from "./pool-protocol.ts";
 import { forgetTry, killOlderTries, recordCommand } from "./try-registry.ts";
+import { ParentSecretsLookup } from "./parent-secrets-lookup.ts";
 
 const loaded = new Map<string, { mtimeMs: number; dags: Dag[] }>();
 /** The try this process runs now, if any. */
@@ -31,7 +32,10 @@ async function dagFor(job: TryJob): Promise<Dag> {
   return dag;
 }
 
+const secrets = new ParentSecretsLookup(send);
+
 process.on("message", async (message: ToChild) => {
+  if (message.type === "lookup-result") return secrets.settle(message);
   if (message.type !== "run") return;
   const { job } = message;
   current = job;
@@ -50,6 +54,7 @@ process.on("message", async (message: ToChild) => {
       inputs: job.inputs,
       // A try stuck past its executionTimeout is ended by the pool killing this process.
       stuck: "host-kills",
+      secrets,
       sink: (line) => send({ type: "log", stream: line.stream, line: line.line, at: line.at.toISOString() }),
     });
     send({ type: "done", outcome });

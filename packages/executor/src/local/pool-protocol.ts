@@ -16,10 +16,16 @@ export interface TryJob {
   inputs: Record<string, unknown>;
 }
 
-export type ToChild = { type: "run"; job: TryJob };
+/** What a task asks its parent for: Variable.get / Connection.get beyond the environment. */
+export type SecretKind = "variable" | "connection";
+
+export type ToChild =
+  | { type: "run"; job: TryJob }
+  | { type: "lookup-result"; id: number; value: unknown; error: string | null };
 
 export type FromChild =
   | { type: "ready" }
+  | { type: "lookup"; id: number; kind: SecretKind; key: string }
   | { type: "log"; stream: LogStream; line: string; at: string }
   /** A bash command started in its own process group; the parent kills it with the try if needed. */
   | { type: "group"; pgid: number }

@@ -8,7 +8,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { siblingModule, updraftNodeArgs } from "@updraft/dag-loader";
 import type { LogLine, TryOutcome } from "../task-outcome.ts";
-import type { FromChild, ToChild, TryJob } from "./pool-protocol.ts";
+import type { FromChild, SecretKind, ToChild, TryJob } from "./pool-protocol.ts";
 
 interface PooledChild {
   process: ChildProcess;
@@ -44,6 +44,8 @@ export interface RunHooks {
   onLog(line: LogLine): void;
   /** Kill the process if the try has not ended by then (a task stuck where it cannot be aborted). */
   deadlineMs: number | null;
+  /** Answers the task's Variable.get / Connection.get from the database. @defaultValue none: null (not found) */
+  onLookup?(kind: SecretKind, key: string): Promise<unknown>;
 }
 
 export class TaskProcessPool {
@@ -109,6 +111,7 @@ export class TaskProcessPool {
           child.groups.clear();
           finish(message.outcome);
         }
+        else if (message.type === "lookup") answerLookup(child, message, hooks);
       };
       const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         this.children.delete(child);
@@ -218,4 +221,14 @@ export class TaskProcessPool {
       setTimeout(() => child.process.kill("SIGKILL"), 2_000).unref();
     });
   }
+}
+
+function answerLookup(child: PooledChild, message: Extract<FromChild, { type: "lookup" }>, hooks: RunHooks): void {
+  const reply = (value: unknown, error: string | null) => {
+    if (child.process.connected) child.process.send({ type: "lookup-result", id: message.id, value, error } satisfies ToChild);
+  };
+  Promise.resolve(hooks.onLookup ? hooks.onLookup(message.kind, message.key) : null).then(
+    (value) => reply(value ?? null, null),
+    (error: unknown) => reply(null, error instanceof Error ? error.message : String(error)),
+  );
 }

@@ -1,0 +1,77 @@
+// Typed run params, as Airflow's `Param`: a default plus a JSON Schema (type, enum, format,
+// minimum/maximum, ...). A manual run's params (the DAG's defaults with the run's conf over them)
+// are validated when the run is triggered, so a bad value is a 400 naming the param, not a
+// failed task later.
+import { Ajv, type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import { UpdraftError } from "./errors.ts";
+import type { JsonValue } from "./serialized-dag.ts";
+
+/** The JSON Schema of one param (the subset the dashboard's trigger form renders). */
+export interface ParamSchema {
+  type?: "string" | "number" | "integer" | "boolean" | "array" | "object" | "null" | Array<string>;
+  enum?: JsonValue[];
+  /** For strings: `date`, `date-time`, `time`, `email`, `uri`, ... (ajv-formats). */
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  title?: string;
+  description?: string;
+  [keyword: string]: unknown;
+}
+
+const ajv = new Ajv({ allErrors: false, strict: false });
+addFormats.default(ajv);
+const compiled = new Map<string, ValidateFunction>();
+
+function validatorFor(schema: ParamSchema): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let validate = compiled.get(key);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(key, validate);
+  }
+  return validate;
+}
+
+/**
+ * Checks that `schema` is a JSON Schema ajv can compile (the SDK calls it when a DAG is defined).
+ * @throws UPDRAFT_DAG_INVALID naming the param.
+ */
+export function assertParamSchema(dagId: string, name: string, schema: ParamSchema): void {
+  try {
+    validatorFor(schema);
+  } catch (error) {
+    throw new UpdraftError("UPDRAFT_DAG_INVALID", `DAG "${dagId}": param "${name}" has an invalid JSON Schema: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Validates a run's params: each param with a schema, taking the run's conf value over the DAG's
+ * default. A param without a value at all is missing (Airflow's Param without a default).
+ * @throws UPDRAFT_PARAM_INVALID naming the first invalid param (status 400).
+ */
+export function validateRunParams(
+  dagId: string,
+  defaults: Readonly<Record<string, JsonValue>>,
+  schemas: Readonly<Record<string, ParamSchema>> | undefined,
+  conf: Readonly<Record<string, unknown>>,
+): void {
+  for (const [name, schema] of Object.entries(schemas ?? {})) {
+    const value = name in conf ? conf[name] : defaults[name];
+    const details = { dagId, param: name, schema };
+    if (value === undefined) {
+      throw new UpdraftError("UPDRAFT_PARAM_INVALID", `param "${name}" of DAG "${dagId}" has no value and no default`, { details });
+    }
+    const validate = validatorFor(schema);
+    if (!validate(value)) {
+      const issue = validate.errors?.[0];
+      throw new UpdraftError("UPDRAFT_PARAM_INVALID", `param "${name}" of DAG "${dagId}" ${issue?.message ?? "is invalid"} (got ${JSON.stringify(value)})`, {
+        details,
+      });
+    }
+  }
+}
