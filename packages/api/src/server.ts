@@ -32,6 +32,11 @@ import { metricsRoutes } from "./routes/metrics.ts";
 import { registerQueueBoard } from "./routes/queues.ts";
 import { workerRoutes } from "./routes/workers.ts";
 import { meRoutes } from "./routes/me.ts";
+import { airflowInfoRoutes } from "./routes/airflow-info.ts";
+import { eventLogRoutes } from "./routes/event-logs.ts";
+import { taskInstanceActionRoutes } from "./routes/task-instance-actions.ts";
+import { taskInstanceExtraRoutes } from "./routes/task-instance-extras.ts";
+import { taskRoutes } from "./routes/tasks.ts";
 import { ChangeFeed } from "./live/change-feed.ts";
 import { UpdraftMetrics } from "./metrics/updraft-metrics.ts";
 import { staticSiteRoutes } from "./web/static-site.ts";
@@ -129,6 +134,13 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   workerRoutes(app, context);
   meRoutes(app);
   loginRoutes(app, context, { verifier, sessions, throttle });
+  // Airflow v1 operations added for spec conformance (api branch): kept in one block so other
+  // branches registering routes above merge cleanly.
+  taskInstanceActionRoutes(app, context);
+  taskInstanceExtraRoutes(app, context);
+  taskRoutes(app, context);
+  airflowInfoRoutes(app, context, API_VERSION);
+  eventLogRoutes(app, context);
   const feed = new ChangeFeed(options.database.db, {
     intervalMs: options.liveIntervalMs,
     onError: (error) => app.log.warn({ err: error }, "live change poll failed"),
