@@ -3,13 +3,14 @@
 
 export interface LogResponse {
   content: string;
-  continuation_token: string | null;
+  /** Always a string, as Airflow's spec has it: "0" (from the start) before the first line. */
+  continuation_token: string;
 }
 
 export function toLogResponse(lines: ReadonlyArray<{ id: number; line: string }>, previousToken: string | null = null): LogResponse {
   const last = lines.at(-1);
   return {
     content: lines.map((l) => l.line).join("\n"),
-    continuation_token: last === undefined ? previousToken : String(last.id),
+    continuation_token: last === undefined ? (previousToken ?? "0") : String(last.id),
   };
 }
