@@ -69,7 +69,8 @@ export class AirflowSpec {
     if (response === undefined) return [`status ${status} is not a documented response`];
     if (typeof response.$ref === "string") {
       pointer = response.$ref;
-      response = this.doc.components && (this.doc as { components: { responses: Record<string, Json> } }).components.responses[response.$ref.split("/").pop()!];
+      const components = this.doc.components as { responses: Record<string, Json> };
+      response = components.responses[response.$ref.split("/").pop()!];
     }
     const content = (response as { content?: Record<string, unknown> } | undefined)?.content;
     if (content === undefined) return body === undefined || body === null || body === "" ? [] : [`status ${status} has no body in the spec`];
