@@ -13,7 +13,7 @@ import { BasicVerifier } from "./auth/basic-credentials.ts";
 import { LoginThrottle, type LoginThrottleOptions } from "./auth/login-throttle.ts";
 import { SessionStore } from "./auth/sessions.ts";
 import { registerSecurityHeaders, withRedaction } from "./security.ts";
-import { installErrorHandling } from "./errors.ts";
+import { installErrorHandling, problem } from "./errors.ts";
 import type { ApiApp, ApiContext } from "./routes/context.ts";
 import { dagRunRoutes } from "./routes/dag-runs.ts";
 import { dagRoutes } from "./routes/dags.ts";
@@ -89,6 +89,14 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     // Credentials (Authorization, cookies, passwords) are censored in every log line.
     logger: withRedaction(options.logger),
     bodyLimit: options.bodyLimit ?? 1_048_576,
+    // Run ids may be up to 250 characters (Airflow's limit); longer path segments answer 414.
+    maxParamLength: 1000,
+    // Errors Fastify raises before routing (414, bad content type) answer as problem JSON too.
+    frameworkErrors: (error, _request, reply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      const raw = reply as unknown as { code(n: number): { type(t: string): { send(b: unknown): unknown } } };
+      void raw.code(status).type("application/problem+json").send(problem(status, error.message, "UPDRAFT_INVALID_INPUT"));
+    },
     ajv: {
       // Fastify's default silently drops unknown body fields; the API rejects them instead.
       customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: false },
