@@ -3,7 +3,8 @@
 
 export interface LogResponse {
   content: string;
-  continuation_token: string | null;
+  /** Always a string, as Airflow's spec has it: "0" (from the start) before the first line. */
+  continuation_token: string;
   /** The same lines with when each was written and its stream, for timestamps and stderr colour. */
   lines: LogLineResponse[];
 }
@@ -23,7 +24,7 @@ export function toLogResponse(
   const last = lines.at(-1);
   return {
     content: lines.map((l) => l.line).join("\n"),
-    continuation_token: last === undefined ? previousToken : String(last.id),
+    continuation_token: last === undefined ? (previousToken ?? "0") : String(last.id),
     lines: lines.map((l) => ({ timestamp: (l.ts ?? new Date(0)).toISOString(), stream: l.stream ?? "stdout", line: l.line })),
   };
 }

@@ -3,9 +3,15 @@
 import type { UserRole } from "@updraft/core";
 import { isoOrNull } from "./dag-runs.ts";
 
+/** Domain of the placeholder address of users without an email (RFC 2606 reserves .invalid). */
+export const NO_EMAIL_DOMAIN = "users.updraft.invalid";
+
 export interface UserResponse {
   username: string;
-  /** "" when none was given (Airflow's field is a string). */
+  /**
+   * Airflow requires a non-empty string; a user created without one shows
+   * `<username>@users.updraft.invalid` (the reserved .invalid domain: never deliverable).
+   */
   email: string;
   first_name: string;
   last_name: string;
@@ -27,7 +33,7 @@ export interface UserRecord {
 export function toUserResponse(record: UserRecord): UserResponse {
   return {
     username: record.username,
-    email: record.email ?? "",
+    email: record.email ?? `${record.username}@${NO_EMAIL_DOMAIN}`,
     first_name: "",
     last_name: "",
     active: true,

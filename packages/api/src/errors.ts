@@ -3,6 +3,7 @@
 // unexpected with a bare 500 (details go to the log, never to the client).
 import { STATUS_CODES } from "node:http";
 import { isUpdraftError, type UpdraftError } from "@updraft/core";
+import { sqlStateOf } from "@updraft/db";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 
 export interface ProblemBody {
@@ -29,6 +30,11 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (error.validation !== undefined) {
       const detail = describeValidation(error.validationContext ?? "request", error.validation);
       return sendProblem(reply, problem(400, detail, "UPDRAFT_INVALID_INPUT"));
+    }
+    // SQLSTATE class 22 (data exception): a value Postgres cannot store or compare, such as a NUL
+    // byte in a name or a number out of range. That is bad input, not a server fault.
+    if (sqlStateOf(error)?.startsWith("22") === true) {
+      return sendProblem(reply, problem(400, "A value in the request cannot be stored (invalid characters such as NUL, or a number out of range)", "UPDRAFT_INVALID_INPUT"));
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {

@@ -13,7 +13,7 @@ import { BasicVerifier } from "./auth/basic-credentials.ts";
 import { LoginThrottle, type LoginThrottleOptions } from "./auth/login-throttle.ts";
 import { SessionStore } from "./auth/sessions.ts";
 import { registerSecurityHeaders, withRedaction } from "./security.ts";
-import { installErrorHandling } from "./errors.ts";
+import { installErrorHandling, problem } from "./errors.ts";
 import type { ApiApp, ApiContext } from "./routes/context.ts";
 import { dagRunRoutes } from "./routes/dag-runs.ts";
 import { dagRoutes } from "./routes/dags.ts";
@@ -32,6 +32,11 @@ import { metricsRoutes } from "./routes/metrics.ts";
 import { registerQueueBoard } from "./routes/queues.ts";
 import { workerRoutes } from "./routes/workers.ts";
 import { meRoutes } from "./routes/me.ts";
+import { airflowInfoRoutes } from "./routes/airflow-info.ts";
+import { eventLogRoutes } from "./routes/event-logs.ts";
+import { taskInstanceActionRoutes } from "./routes/task-instance-actions.ts";
+import { taskInstanceExtraRoutes } from "./routes/task-instance-extras.ts";
+import { taskRoutes } from "./routes/tasks.ts";
 import { ChangeFeed } from "./live/change-feed.ts";
 import { UpdraftMetrics } from "./metrics/updraft-metrics.ts";
 import { staticSiteRoutes } from "./web/static-site.ts";
@@ -87,6 +92,14 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     // Credentials (Authorization, cookies, passwords) are censored in every log line.
     logger: withRedaction(options.logger),
     bodyLimit: options.bodyLimit ?? 1_048_576,
+    // Run ids may be up to 250 characters (Airflow's limit); longer path segments answer 414.
+    maxParamLength: 1000,
+    // Errors Fastify raises before routing (414, bad content type) answer as problem JSON too.
+    frameworkErrors: (error, _request, reply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      const raw = reply as unknown as { code(n: number): { type(t: string): { send(b: unknown): unknown } } };
+      void raw.code(status).type("application/problem+json").send(problem(status, error.message, "UPDRAFT_INVALID_INPUT"));
+    },
     ajv: {
       // Fastify's default silently drops unknown body fields; the API rejects them instead.
       customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: false },
@@ -136,6 +149,13 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   connectionRoutes(app, context);
   noteRoutes(app, context);
   loginRoutes(app, context, { verifier, sessions, throttle });
+  // Airflow v1 operations added for spec conformance (api branch): kept in one block so other
+  // branches registering routes above merge cleanly.
+  taskInstanceActionRoutes(app, context);
+  taskInstanceExtraRoutes(app, context);
+  taskRoutes(app, context);
+  airflowInfoRoutes(app, context, API_VERSION);
+  eventLogRoutes(app, context);
   const feed = new ChangeFeed(options.database.db, {
     intervalMs: options.liveIntervalMs,
     onError: (error) => app.log.warn({ err: error }, "live change poll failed"),

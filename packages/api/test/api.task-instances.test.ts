@@ -110,7 +110,7 @@ describe("task instance routes", () => {
     expect(nothing).toEqual({ content: "", continuation_token: tail.continuation_token, lines: [] });
 
     const otherTry = (await server.inject({ url: `${base}/extract/logs/2`, headers: as.Viewer })).json();
-    expect(otherTry).toEqual({ content: "", continuation_token: null, lines: [] });
+    expect(otherTry).toEqual({ content: "", continuation_token: "0", lines: [] });
     const badToken = await server.inject({ url: `${base}/extract/logs/1?token=abc`, headers: as.Viewer });
     expect(badToken.statusCode).toBe(400);
   });
@@ -134,8 +134,8 @@ describe("task instance routes", () => {
     });
     expect(res.json()).toEqual({
       task_instances: [
-        { task_id: "load", dag_run_id: RUN, state: "upstream_failed" },
-        { task_id: "transform", dag_run_id: RUN, state: "failed" },
+        { dag_id: "etl", task_id: "load", dag_run_id: RUN, execution_date: "2025-01-01T00:00:00.000Z", state: "upstream_failed" },
+        { dag_id: "etl", task_id: "transform", dag_run_id: RUN, execution_date: "2025-01-01T00:00:00.000Z", state: "failed" },
       ],
     });
     const [row] = await database.db.select().from(taskInstances).where(eq(taskInstances.taskId, "transform"));

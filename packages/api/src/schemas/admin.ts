@@ -47,7 +47,7 @@ export const PoolPatchBody = Type.Object(
 export const User = Type.Object(
   {
     username: Type.String(),
-    email: Type.String({ description: "Empty when none was given" }),
+    email: Type.String({ description: "<username>@users.updraft.invalid when none was given" }),
     first_name: Type.String(),
     last_name: Type.String(),
     active: Type.Boolean(),
