@@ -82,11 +82,20 @@ declare module "fastify" {
 export async function buildApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
   const app: ApiApp = Fastify({
     logger: options.logger ?? false,
+    // Request lines go out at debug (errors at error) from the onResponse hook below, so health
+    // checks and page loads do not drown the task lines an operator reads (issue 13, item 5).
+    disableRequestLogging: true,
     ajv: {
       // Fastify's default silently drops unknown body fields; the API rejects them instead.
       customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: false },
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook("onResponse", async (request, reply) => {
+    const line = { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (reply.statusCode >= 500) request.log.error(line, "request failed");
+    else request.log.debug(line, "request completed");
+  });
 
   const routes: RegisteredRoute[] = [];
   app.decorate("updraftRoutes", routes);

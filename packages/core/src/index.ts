@@ -11,3 +11,4 @@ export * from "./after-try.ts";
 export * from "./executor-contract.ts";
 export * from "./logger.ts";
 export * from "./settled-reason.ts";
+export * from "./try-log.ts";

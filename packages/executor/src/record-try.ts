@@ -3,7 +3,7 @@
 // Writing the outcome is retried until the database takes it, so a result is not lost while
 // Postgres is briefly away; the write is fenced, so a try declared lost meanwhile stays lost.
 import { join } from "node:path";
-import { errorMessage, type JsonValue, type Logger, type QueuedTaskInstance } from "@updraft/core";
+import { errorMessage, logTryFinished, logTryReceived, type JsonValue, type Logger, type QueuedTaskInstance } from "@updraft/core";
 import { finishTry, markTryRunning, readResults, type FinishedTry, type TryEnd, type TryKey, type UpdraftDb } from "@updraft/db";
 import { LogBuffer } from "./log-buffer.ts";
 import type { TaskProcessPool } from "./local/process-pool.ts";
@@ -30,6 +30,9 @@ export async function runAndRecordTry(ti: QueuedTaskInstance, ctx: RecordTryCont
   const key = tryKeyOf(ti);
   const logs = new LogBuffer(db, key, logger);
   const on = { hostname: ctx.hostname, workerName: ctx.workerName };
+  // Operator log (issue 13, item 5): "received" now, "succeeded in Xs" at the end.
+  const receivedAt = Date.now();
+  logTryReceived(logger, key, ctx.workerName);
   let outcome: TryOutcome | "refused";
   try {
     const inputs = await readInputs(db, ti);
@@ -73,6 +76,7 @@ export async function runAndRecordTry(ti: QueuedTaskInstance, ctx: RecordTryCont
   };
   const finished = await persist(() => finishTry(db, key, end), ctx);
   if (!finished.accepted) logger.warn({ ti: key }, "try result refused: the try is no longer the running one (declared lost or cleared)");
+  logTryFinished(logger, key, ctx.workerName, finished.state ?? outcome.state, (Date.now() - receivedAt) / 1000, outcome.state === "failed" ? outcome.error : null);
   return { outcome, finished };
 }
 

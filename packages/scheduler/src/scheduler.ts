@@ -3,7 +3,7 @@
 // Passes are event-driven — a finished task (NOTIFY from whoever recorded it) or a nudge runs the
 // next pass at once — and a slow periodic pass (the heartbeat) only reconciles.
 import { hostname } from "node:os";
-import { errorMessage, type Executor, type Logger } from "@updraft/core";
+import { errorMessage, logTryQueued, type Executor, type Logger } from "@updraft/core";
 import { SCHEDULER_CHANNEL, schedulerJobs, type UpdraftDatabase } from "@updraft/db";
 import { eq } from "drizzle-orm";
 import { processDagsFolder, type DagProcessingOptions } from "./dag-processor.ts";
@@ -136,6 +136,8 @@ export class Scheduler {
       now,
     );
     if (claim.queued.length > 0) executor.execute(claim.queued);
+    // Operator log (issue 13, item 5): one "queued" line per try.
+    for (const ti of claim.queued) logTryQueued(this.options.logger, ti, executor.name);
     // Another scheduler is claiming right now; look again shortly rather than spin.
     if (!claim.ran) setTimeout(() => this.nudge(), 50).unref();
     await this.housekeeping(dags, now);

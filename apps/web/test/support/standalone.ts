@@ -60,7 +60,8 @@ export async function startStandalone(options: { dagsFolder: string; env?: Recor
     if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, "SIGKILL");
     rmSync(home, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 90_000;
+  // Generous: on a loaded 2-core machine the first start (migrations, first parse) is slow.
+  const deadline = Date.now() + 240_000;
   while (!/Dashboard and API:\s+(\S+)/.test(output)) {
     if (Date.now() > deadline || child.exitCode !== null) {
       await stop();
