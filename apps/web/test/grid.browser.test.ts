@@ -4,6 +4,7 @@
 // upstream_failed task instances did not run, the next run with its data interval, the worker
 // beside the host, log lines with timestamps and stderr in colour, and pools created, edited and
 // deleted from the UI. Screenshots go to artifacts/screenshots.
+import { createTestDatabase, type TestDatabase } from "@updraft/db/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, login, newPage, screenshot } from "./support/browser.ts";
@@ -30,6 +31,7 @@ let dags: ReturnType<typeof makeDagsFolder>;
 let server: Standalone;
 let browser: Browser;
 let page: Page;
+let testDb: TestDatabase;
 
 async function apiJson<T>(path: string, init: RequestInit = {}): Promise<T> {
   const res = await fetch(`${server.url}${path}`, { ...init, headers: { ...admin, "content-type": "application/json", ...init.headers } });
@@ -44,7 +46,8 @@ async function runFinished(dagId: string, runId: string): Promise<boolean> {
 
 beforeAll(async () => {
   dags = makeDagsFolder(["branching.ts", "always_fails.ts"], { "nightly.ts": NIGHTLY_DAG, "streams.ts": STREAMS_DAG });
-  [server, browser] = await Promise.all([startStandalone({ dagsFolder: dags.folder }), launchBrowser()]);
+  testDb = await createTestDatabase("postgres");
+  [server, browser] = await Promise.all([startStandalone({ dagsFolder: dags.folder, env: { DATABASE_URL: testDb.databaseUrl! } }), launchBrowser()]);
   page = await newPage(browser);
   await waitFor("the DAGs to be parsed", async () => (await apiJson<{ total_entries: number }>("/api/v1/dags")).total_entries === 4);
   await apiJson("/api/v1/dags/branching/dagRuns", { method: "POST", body: JSON.stringify({ dag_run_id: "b1", conf: { size: 1 } }) });
@@ -62,6 +65,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
+  await testDb?.drop();
   dags?.remove();
 });
 
