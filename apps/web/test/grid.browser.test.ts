@@ -113,9 +113,12 @@ describe("the grid, its details and the reasons", () => {
     const log = page.getByTestId("log-content");
     await waitFor("the log", async () => ((await log.textContent()) ?? "").includes("next poke"));
     const times = await log.getByTestId("log-ts").allTextContents();
-    expect(times.length).toBe(3);
+    // One per line: the task's three, and any Updraft wrote about the try.
+    expect(times.length).toBe(await log.locator(".log-line").count());
     for (const t of times) expect(t).toMatch(/^\d\d:\d\d:\d\d\.\d{3}$/);
-    expect(times[2]! > times[0]!).toBe(true);
+    const timeOf = (text: string) => log.locator(".log-line", { hasText: text }).getByTestId("log-ts").textContent();
+    // The 0.6 s sleep shows between the lines' times.
+    expect((await timeOf("next poke"))! > (await timeOf("to stdout"))!).toBe(true);
     expect(await log.locator('[data-stream="stderr"]').textContent()).toContain("to stderr");
     const stderrColor = await log.locator('[data-stream="stderr"]').evaluate((el) => (globalThis as unknown as { getComputedStyle: (e: unknown) => { color: string } }).getComputedStyle(el).color);
     const stdoutColor = await log.locator('[data-stream="stdout"]').first().evaluate((el) => (globalThis as unknown as { getComputedStyle: (e: unknown) => { color: string } }).getComputedStyle(el).color);
