@@ -116,7 +116,7 @@ describe("the grid, its details and the reasons", () => {
     // One per line: the task's three, and any Updraft wrote about the try.
     expect(times.length).toBe(await log.locator(".log-line").count());
     for (const t of times) expect(t).toMatch(/^\d\d:\d\d:\d\d\.\d{3}$/);
-    const timeOf = (text: string) => log.locator(".log-line", { hasText: text }).getByTestId("log-ts").textContent();
+    const timeOf = (text: string) => log.locator('.log-line[data-stream="stdout"]', { hasText: text }).getByTestId("log-ts").textContent();
     // The 0.6 s sleep shows between the lines' times.
     expect((await timeOf("next poke"))! > (await timeOf("to stdout"))!).toBe(true);
     expect(await log.locator('[data-stream="stderr"]').textContent()).toContain("to stderr");
