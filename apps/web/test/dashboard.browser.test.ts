@@ -65,7 +65,8 @@ describe("dashboard in a browser", () => {
   });
 
   it("shows task2 and task3 side by side in the run's Gantt chart", async () => {
-    await page.getByTestId("grid-run-ui_run_1").click();
+    // The trigger dialog's ?run= opened the run's details beside the grid; from there, its page.
+    await page.getByTestId("grid-details").getByTestId("details-run-link").click();
     await page.waitForURL(/\/runs\/ui_run_1$/);
     const task2 = page.getByTestId("gantt-bar-task2-1");
     const task3 = page.getByTestId("gantt-bar-task3-1");

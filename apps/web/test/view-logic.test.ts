@@ -27,7 +27,9 @@ describe("ganttLayout", () => {
 
   it("widens an empty or instant domain so the scale is never degenerate", () => {
     expect(ganttLayout([], 5_000).domain).toEqual([4_000, 5_000]);
-    expect(ganttLayout([t("a", 1, 1_000, 1_000)], 5_000).domain).toEqual([1_000, 2_000]);
+    expect(ganttLayout([t("a", 1, 1_000, 1_000)], 5_000).domain).toEqual([1_000, 1_100]);
+    // A short run keeps its own span: the axis of a 0.4 s run covers 0.4 s.
+    expect(ganttLayout([t("a", 1, 1_000, 1_400)], 5_000).domain).toEqual([1_000, 1_400]);
   });
 });
 

@@ -100,11 +100,20 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
       const raw = reply as unknown as { code(n: number): { type(t: string): { send(b: unknown): unknown } } };
       void raw.code(status).type("application/problem+json").send(problem(status, error.message, "UPDRAFT_INVALID_INPUT"));
     },
+    // Request lines go out at debug (errors at error) from the onResponse hook below, so health
+    // checks and page loads do not drown the task lines an operator reads (issue 13, item 5).
+    disableRequestLogging: true,
     ajv: {
       // Fastify's default silently drops unknown body fields; the API rejects them instead.
       customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: false },
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook("onResponse", async (request, reply) => {
+    const line = { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (reply.statusCode >= 500) request.log.error(line, "request failed");
+    else request.log.debug(line, "request completed");
+  });
 
   const routes: RegisteredRoute[] = [];
   app.decorate("updraftRoutes", routes);

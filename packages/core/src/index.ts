@@ -17,3 +17,4 @@ export * from "./settled-reason.ts";
 export * from "./connection-uri.ts";
 export * from "./secrets-masker.ts";
 export * from "./params.ts";
+export * from "./try-log.ts";

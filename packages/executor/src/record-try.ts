@@ -4,7 +4,7 @@
 // the database is away, fenced so a try declared lost meanwhile stays lost); the returned promise
 // settles only once the outcome is committed.
 import { join } from "node:path";
-import { errorMessage, type JsonValue, type Logger, type QueuedTaskInstance } from "@updraft/core";
+import { errorMessage, logTryFinished, logTryReceived, type JsonValue, type Logger, type QueuedTaskInstance } from "@updraft/core";
 import { readResults, type FernetCipher, type FinishedTry, type LogRecord, type TryEnd, type TryKey, type UpdraftDb } from "@updraft/db";
 import { lookupSecret } from "./lookup-secret.ts";
 import type { OutcomeBuffer } from "./outcome-buffer.ts";
@@ -46,6 +46,9 @@ export async function runAndRecordTry(ti: QueuedTaskInstance, ctx: RecordTryCont
       lines = [];
     }, LOG_HANDOFF_MS);
   };
+  // Operator log (issue 13, item 5): "received" now, "succeeded in Xs" at the end.
+  const receivedAt = Date.now();
+  logTryReceived(logger, key, ctx.workerName);
   let outcome: TryOutcome | "refused";
   try {
     const inputs = await readInputs(db, ti);
@@ -93,6 +96,7 @@ export async function runAndRecordTry(ti: QueuedTaskInstance, ctx: RecordTryCont
   };
   const finished = await outcomes.finish(key, end, lines);
   if (!finished.accepted) logger.warn({ ti: key }, "try result refused: the try is no longer the running one (declared lost or cleared)");
+  logTryFinished(logger, key, ctx.workerName, finished.state ?? outcome.state, (Date.now() - receivedAt) / 1000, outcome.state === "failed" ? outcome.error : null);
   return { outcome, finished };
 }
 

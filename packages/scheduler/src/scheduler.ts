@@ -5,7 +5,7 @@
 // work). Any other wake-up (trigger, pause, clear, DAG parse) and the periodic heartbeat run a full
 // pass that reconciles every running run, so a lost event costs latency, never correctness.
 import { hostname } from "node:os";
-import { errorMessage, type Executor, type Logger } from "@updraft/core";
+import { errorMessage, logTryQueued, type Executor, type Logger } from "@updraft/core";
 import { parseWakePayload, SCHEDULER_CHANNEL, schedulerJobs, type RunKey, type UpdraftDatabase } from "@updraft/db";
 import { eq } from "drizzle-orm";
 import { processDagsFolder, type DagProcessingOptions } from "./dag-processor.ts";
@@ -191,6 +191,8 @@ export class Scheduler {
       now,
     );
     if (claim.queued.length > 0) executor.execute(claim.queued);
+    // Operator log (issue 13, item 5): one "queued" line per try.
+    for (const ti of claim.queued) logTryQueued(this.options.logger, ti, executor.name);
     // Another scheduler is claiming right now; look again shortly rather than spin.
     if (!claim.ran) setTimeout(() => this.nudge(), 50).unref();
     await this.housekeeping(now);

@@ -94,13 +94,13 @@ export class UpdraftWorker {
       // Never two beats at once: a beat waiting on an unreachable database is not stacked upon.
       this.beating ??= this.beat().finally(() => (this.beating = null));
     }, this.options.heartbeatMs);
-    logger.info({ name, queues, concurrency, pid: process.pid }, "worker started");
+    logger.info({ worker: name, queues, concurrency }, "worker started");
   }
 
   /** Graceful stop: take no new jobs, let running tries finish and be recorded, deregister. */
   async stop(): Promise<void> {
     const { logger, db, name } = this.options;
-    logger.info({ name, active: this.active }, "worker stopping: finishing running tries");
+    logger.info({ worker: name, active: this.active }, "worker stopping: finishing running tries");
     await Promise.all(this.consumers.map((c) => c.close()));
     if (this.heartbeat) clearInterval(this.heartbeat);
     await this.beating;
@@ -108,7 +108,7 @@ export class UpdraftWorker {
     await this.pool.close();
     await this.outcomes.close();
     await deregisterWorker(db, name).catch((error: unknown) => logger.warn({ err: errorMessage(error) }, "deregistering failed"));
-    logger.info({ name }, "worker stopped");
+    logger.info({ worker: name }, "worker stopped");
   }
 
   private async process(job: Job<TryJobData>): Promise<string> {

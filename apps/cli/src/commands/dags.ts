@@ -93,7 +93,9 @@ export function registerDagCommands(program: Command): void {
 
   dags
     .command("test")
-    .description("Run one run of a DAG in this process with the sequential executor (no scheduler or database needed)")
+    .description(
+      "Run one run of a DAG in this process with the sequential executor (no scheduler or database needed); the run is not recorded, so it does not appear in the dashboard or API",
+    )
     .argument("<dag_id>", "the DAG to run")
     .option("--conf <json>", "run configuration as a JSON object (overrides the DAG's params)")
     .action(async (dagId: string, options: { conf?: string }) => {

@@ -15,9 +15,11 @@ export interface GanttBar {
 
 export interface GanttLayout {
   bars: GanttBar[];
-  /** [earliest start, latest end] in ms since epoch; a zero-length domain is widened to 1 s. */
+  /** [earliest start, latest end] in ms since epoch; a zero-length domain is widened to 100 ms (a 0.4 s run spans 0.4 s). */
   domain: [number, number];
 }
+
+const MIN_SPAN_MS = 100;
 
 export function ganttLayout(tries: readonly RunTry[], now: number): GanttLayout {
   const bars: GanttBar[] = tries
@@ -40,5 +42,5 @@ export function ganttLayout(tries: readonly RunTry[], now: number): GanttLayout 
   if (bars.length === 0) return { bars, domain: [now - 1000, now] };
   const min = Math.min(...bars.map((b) => b.start));
   const max = Math.max(...bars.map((b) => b.end));
-  return { bars, domain: [min, Math.max(max, min + 1000)] };
+  return { bars, domain: [min, Math.max(max, min + MIN_SPAN_MS)] };
 }

@@ -54,13 +54,22 @@ export async function startStandalone(options: { dagsFolder: string; env?: Recor
   child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // The child may have exited before its exit event arrived: a missing process is already stopped.
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, sig);
+    } catch {
+      // ESRCH
+    }
+  };
   const stop = async () => {
-    if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, "SIGTERM");
+    signal("SIGTERM");
     await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-    if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, "SIGKILL");
+    signal("SIGKILL");
     rmSync(home, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 90_000;
+  // Generous: on a loaded 2-core machine the first start (migrations, first parse) is slow.
+  const deadline = Date.now() + 240_000;
   while (!/Dashboard and API:\s+(\S+)/.test(output)) {
     if (Date.now() > deadline || child.exitCode !== null) {
       await stop();

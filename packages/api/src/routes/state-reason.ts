@@ -21,7 +21,7 @@ export async function settledStateReason(
     const upSpec = dag.tasks.find((t) => t.taskId === up.taskId);
     if (upSpec?.kind !== "branch" || up.state !== "success") continue;
     const choice = await getTaskResult(db, ti.dagId, ti.runId, up.taskId);
-    const followed = Array.isArray(choice.value) ? (choice.value as string[]) : [];
+    const followed = Array.isArray(choice.value) ? (choice.value as string[]) : typeof choice.value === "string" ? [choice.value] : [];
     if (!followed.includes(ti.taskId)) notFollowedBy = { branchId: up.taskId, followed };
   }
   return describeSettledState({ state: ti.state, triggerRule: spec.triggerRule, upstream, notFollowedBy });
