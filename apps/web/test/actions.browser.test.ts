@@ -2,17 +2,10 @@
 // standalone`: clear, mark success/failed and delete a run; clear and mark a task instance with
 // its downstream/upstream/past/future options; edit a user's role, reset their password, delete
 // them. Every action goes through the REST API in Airflow's v1 shape.
-//
-// NEEDS THE `api` BRANCH: the endpoints these actions call (POST .../dagRuns/{id}/clear,
-// PATCH/DELETE .../dagRuns/{id}, POST .../updateTaskInstancesState, the include_* options of
-// clearTaskInstances, GET/PATCH/DELETE /users/{username}) are being added there. Until it is
-// merged, this file is skipped; set REQUIRES_API_BRANCH to false when it is.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, login, newPage, screenshot } from "./support/browser.ts";
 import { ADMIN_PASSWORD, basicAuth, makeDagsFolder, startStandalone, waitFor, type Standalone } from "./support/standalone.ts";
-
-const REQUIRES_API_BRANCH = true;
 
 const admin = basicAuth("admin", ADMIN_PASSWORD);
 let dags: ReturnType<typeof makeDagsFolder>;
@@ -30,7 +23,7 @@ const runState = async (runId: string) => (await apiJson<{ state: string }>(`/ap
 const tiState = async (runId: string, taskId: string) =>
   (await apiJson<{ state: string | null }>(`/api/v1/dags/parallel_tasks/dagRuns/${runId}/taskInstances/${taskId}`)).state;
 
-describe.skipIf(REQUIRES_API_BRANCH)("actions from the UI", () => {
+describe("actions from the UI", () => {
   beforeAll(async () => {
     dags = makeDagsFolder(["parallel_tasks.ts"]);
     [server, browser] = await Promise.all([startStandalone({ dagsFolder: dags.folder }), launchBrowser()]);

@@ -26,6 +26,7 @@ export interface TryRequest {
    * resolves the failure anyway. Default `"abandon"`.
    */
   stuck?: "host-kills" | "abandon";
+  /**
    * Where Variable.get / Connection.get read beyond the environment during this try.
    * @defaultValue null // environment only (`dags test`)
    */

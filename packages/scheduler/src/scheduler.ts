@@ -10,7 +10,7 @@ import { parseWakePayload, SCHEDULER_CHANNEL, schedulerJobs, type RunKey, type U
 import { eq } from "drizzle-orm";
 import { processDagsFolder, type DagProcessingOptions } from "./dag-processor.ts";
 import { claimTaskInstances } from "./store/claim-store.ts";
-import { DagCache, type CachedDag } from "./store/dag-cache.ts";
+import { DagCache } from "./store/dag-cache.ts";
 import { LostTryWatch } from "./lost-try-watch.ts";
 import type { LostTryThresholds } from "./store/lost-tries-store.ts";
 import { progressRunningRuns, runsWithDueRetries } from "./store/progress-store.ts";
