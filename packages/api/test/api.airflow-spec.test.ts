@@ -76,7 +76,7 @@ describe("Airflow v1 spec conformance", () => {
 
   it("answers run reads and actions, with ~ for every DAG and a note accepted", async () => {
     const run = (await check({ method: "POST", url: "/dags/etl/dagRuns", payload: { dag_run_id: "noted", note: "from a script" }, status: 200 })) as { note: unknown };
-    expect(run.note).toBeNull(); // accepted, not stored on this branch
+    expect(run.note).toBe("from a script");
     await check({ method: "GET", url: "/dags/etl/dagRuns?order_by=-execution_date", status: 200 });
     const all = (await check({ method: "GET", url: "/dags/~/dagRuns", status: 200 })) as { total_entries: number };
     expect(all.total_entries).toBe(3);
@@ -135,6 +135,27 @@ describe("Airflow v1 spec conformance", () => {
     await check({ method: "GET", url: `/eventLogs/${logs.event_logs[0]!.event_log_id}`, status: 200 });
     await check({ method: "GET", url: "/eventLogs/999999", status: 404 });
     await check({ method: "DELETE", url: "/dags/doomed", status: 204 });
+  });
+
+  it("answers variables, connections and notes in Airflow's shape", async () => {
+    await check({ method: "POST", url: "/variables", payload: { key: "threshold", value: "42", description: "rows" }, status: 200 });
+    await check({ method: "GET", url: "/variables?order_by=key", status: 200 });
+    await check({ method: "GET", url: "/variables/threshold", status: 200 });
+    await check({ method: "PATCH", url: "/variables/threshold", payload: { key: "threshold", value: "43" }, status: 200 });
+    await check({ method: "DELETE", url: "/variables/threshold", status: 204 });
+    await check({ method: "GET", url: "/variables/threshold", status: 404 });
+    const conn = { connection_id: "warehouse", conn_type: "postgres", host: "127.0.0.1", schema: "test", login: "postgres", password: "s3cret", port: 5432 };
+    await check({ method: "POST", url: "/connections", payload: conn, status: 200 });
+    await check({ method: "GET", url: "/connections", status: 200 });
+    const got = (await check({ method: "GET", url: "/connections/warehouse", status: 200 })) as { password?: unknown };
+    expect(got.password).toBeUndefined();
+    await check({ method: "PATCH", url: "/connections/warehouse", payload: { ...conn, description: "the warehouse" }, status: 200 });
+    await check({ method: "POST", url: "/connections/test", payload: conn, status: 200 });
+    await check({ method: "DELETE", url: "/connections/warehouse", status: 204 });
+    const run = (await check({ method: "PATCH", url: `/dags/etl/dagRuns/run_2/setNote`, payload: { note: "re-ran by hand" }, status: 200 })) as { note: unknown };
+    expect(run.note).toBe("re-ran by hand");
+    const ti = (await check({ method: "PATCH", url: `${TI}/extract/setNote`, payload: { note: "checked" }, status: 200 })) as { note: unknown };
+    expect(ti.note).toBe("checked");
   });
 
   it("covers every implemented Airflow operation, and prints the coverage", () => {

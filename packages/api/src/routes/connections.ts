@@ -15,6 +15,7 @@ import type { FastifyRequest } from "fastify";
 import type { Static } from "typebox";
 import { Type } from "typebox";
 import { errorResponses } from "../schemas/common.ts";
+import { parseOrderBy } from "./order-by.ts";
 import {
   Connection,
   ConnectionBody,
@@ -79,7 +80,8 @@ export function connectionRoutes(app: ApiApp, { db, config }: ApiContext): void 
       schema: { tags: TAGS, summary: "List connections (without passwords and extras)", querystring: ConnectionListQuery, response: { 200: ConnectionCollection, ...errorResponses } },
     },
     async (request) => {
-      const page = await listConnections(db, cipher, { limit: request.query.limit ?? 100, offset: request.query.offset ?? 0 });
+      const orderBy = parseOrderBy(request.query.order_by, ["connection_id", "conn_type", "host"] as const);
+      const page = await listConnections(db, cipher, { limit: request.query.limit ?? 100, offset: request.query.offset ?? 0, orderBy });
       return { connections: page.connections.map(item), total_entries: page.total };
     },
   );

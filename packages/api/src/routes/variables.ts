@@ -4,6 +4,7 @@ import { UpdraftError } from "@updraft/core";
 import { cipherFor, deleteVariable, getVariable, listVariables, setVariable, type Variable as StoredVariable } from "@updraft/db";
 import { Type } from "typebox";
 import { errorResponses } from "../schemas/common.ts";
+import { parseOrderBy } from "./order-by.ts";
 import { UpdateMaskQuery, Variable, VariableBody, VariableCollection, VariableListQuery, VariableParams, VariablePatchBody } from "../schemas/variables.ts";
 import type { ApiApp, ApiContext } from "./context.ts";
 import { splitList } from "./query-lists.ts";
@@ -28,7 +29,8 @@ export function variableRoutes(app: ApiApp, { db, config }: ApiContext): void {
       schema: { tags: TAGS, summary: "List variables (without their values)", querystring: VariableListQuery, response: { 200: VariableCollection, ...errorResponses } },
     },
     async (request) => {
-      const page = await listVariables(db, cipher, { limit: request.query.limit ?? 100, offset: request.query.offset ?? 0 });
+      const orderBy = parseOrderBy(request.query.order_by, ["key", "description"] as const);
+      const page = await listVariables(db, cipher, { limit: request.query.limit ?? 100, offset: request.query.offset ?? 0, orderBy });
       return { variables: page.variables.map((v) => ({ key: v.key, description: v.description })), total_entries: page.total };
     },
   );

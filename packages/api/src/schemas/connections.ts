@@ -1,7 +1,7 @@
 // Request and response schemas of connections, in Airflow's v1 shape: a list leaves out the
 // password and extra; the password is write-only.
 import { Type } from "typebox";
-import { nullable, pageQuery } from "./common.ts";
+import { nullable, OrderByQuery, pageQuery } from "./common.ts";
 
 const itemFields = {
   connection_id: Type.String(),
@@ -40,5 +40,5 @@ export const ConnectionBody = Type.Object(
 );
 export const ConnectionPatchBody = Type.Partial(ConnectionBody, { additionalProperties: false });
 export const ConnectionParams = Type.Object({ connection_id: Type.String() });
-export const ConnectionListQuery = Type.Object(pageQuery, { additionalProperties: false });
+export const ConnectionListQuery = Type.Object({ ...pageQuery, order_by: OrderByQuery }, { additionalProperties: false });
 export const ConnectionTestResult = Type.Object({ status: Type.Boolean(), message: Type.String() }, { title: "ConnectionTest" });

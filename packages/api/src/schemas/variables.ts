@@ -1,6 +1,6 @@
 // Request and response schemas of variables, in Airflow's v1 shape (a list leaves out values).
 import { Type } from "typebox";
-import { nullable, pageQuery } from "./common.ts";
+import { nullable, OrderByQuery, pageQuery } from "./common.ts";
 
 export const VariableItem = Type.Object({ key: Type.String(), description: nullable(Type.String()) }, { title: "VariableCollectionItem" });
 export const Variable = Type.Object(
@@ -25,7 +25,7 @@ export const VariablePatchBody = Type.Object(
   { additionalProperties: false },
 );
 export const VariableParams = Type.Object({ variable_key: Type.String() });
-export const VariableListQuery = Type.Object(pageQuery, { additionalProperties: false });
+export const VariableListQuery = Type.Object({ ...pageQuery, order_by: OrderByQuery }, { additionalProperties: false });
 export const UpdateMaskQuery = Type.Object(
   { update_mask: Type.Optional(Type.Array(Type.String(), { description: "Fields to update; repeat or comma-separate" })) },
   { additionalProperties: false },

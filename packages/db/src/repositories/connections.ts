@@ -1,7 +1,7 @@
 // Connections: read, write, list and delete, with the password and extra Fernet-encrypted when a
 // cipher is configured (is_encrypted / is_extra_encrypted, as Airflow's columns).
 import { UpdraftError, type ConnectionFields } from "@updraft/core";
-import { asc, count, eq } from "drizzle-orm";
+import { asc, count, desc, eq } from "drizzle-orm";
 import type { UpdraftDb } from "../client.ts";
 import { connections, type ConnectionRow } from "../schema/connections.ts";
 import type { FernetCipher } from "../secrets/fernet-cipher.ts";
@@ -58,12 +58,13 @@ export async function getConnection(db: UpdraftDb, connId: string, cipher: Ferne
 export async function listConnections(
   db: UpdraftDb,
   cipher: FernetCipher | null,
-  page: { limit?: number; offset?: number } = {},
+  page: { limit?: number; offset?: number; orderBy?: { field: "connection_id" | "conn_type" | "host"; descending: boolean } } = {},
 ): Promise<{ connections: ConnectionRecord[]; total: number }> {
+  const column = { connection_id: connections.connId, conn_type: connections.connType, host: connections.host }[page.orderBy?.field ?? "connection_id"];
   const rows = await db
     .select()
     .from(connections)
-    .orderBy(asc(connections.connId))
+    .orderBy(page.orderBy?.descending ? desc(column) : asc(column), asc(connections.connId))
     .limit(page.limit ?? 100_000)
     .offset(page.offset ?? 0);
   const [total] = await db.select({ n: count() }).from(connections);

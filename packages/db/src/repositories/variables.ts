@@ -1,7 +1,7 @@
 // Variables: read, write, list and delete, encrypting values with the configured Fernet cipher
 // (plain text when none is set, flagged by is_encrypted as in Airflow).
 import { UpdraftError } from "@updraft/core";
-import { asc, count, eq } from "drizzle-orm";
+import { asc, count, desc, eq } from "drizzle-orm";
 import type { UpdraftDb } from "../client.ts";
 import { variables, type VariableRow } from "../schema/variables.ts";
 import type { FernetCipher } from "../secrets/fernet-cipher.ts";
@@ -36,12 +36,13 @@ export async function getVariable(db: UpdraftDb, key: string, cipher: FernetCiph
 export async function listVariables(
   db: UpdraftDb,
   cipher: FernetCipher | null,
-  page: { limit?: number; offset?: number } = {},
+  page: { limit?: number; offset?: number; orderBy?: { field: "key" | "description"; descending: boolean } } = {},
 ): Promise<{ variables: Variable[]; total: number }> {
+  const column = page.orderBy?.field === "description" ? variables.description : variables.key;
   const rows = await db
     .select()
     .from(variables)
-    .orderBy(asc(variables.key))
+    .orderBy(page.orderBy?.descending ? desc(column) : asc(column), asc(variables.key))
     .limit(page.limit ?? 100_000)
     .offset(page.offset ?? 0);
   const [total] = await db.select({ n: count() }).from(variables);
