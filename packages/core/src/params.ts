@@ -5,23 +5,7 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { UpdraftError } from "./errors.ts";
-import type { JsonValue } from "./serialized-dag.ts";
-
-/** The JSON Schema of one param (the subset the dashboard's trigger form renders). */
-export interface ParamSchema {
-  type?: "string" | "number" | "integer" | "boolean" | "array" | "object" | "null" | Array<string>;
-  enum?: JsonValue[];
-  /** For strings: `date`, `date-time`, `time`, `email`, `uri`, ... (ajv-formats). */
-  format?: string;
-  minimum?: number;
-  maximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  pattern?: string;
-  title?: string;
-  description?: string;
-  [keyword: string]: unknown;
-}
+import type { JsonValue, ParamSchema } from "./serialized-dag.ts";
 
 const ajv = new Ajv({ allErrors: false, strict: false });
 addFormats.default(ajv);

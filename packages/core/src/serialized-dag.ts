@@ -1,7 +1,6 @@
 // The serialized form of a DAG: plain JSON, stored in the database by the DAG processor. The
 // scheduler decides from this record alone and never imports user code; only the process that
 // runs a task imports its file.
-import type { ParamSchema } from "./params.ts";
 import { createHash } from "node:crypto";
 import type { TriggerRule } from "./trigger-rules.ts";
 
@@ -82,4 +81,20 @@ function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value);
+}
+
+/** The JSON Schema of one param (the subset the dashboard's trigger form renders). */
+export interface ParamSchema {
+  type?: "string" | "number" | "integer" | "boolean" | "array" | "object" | "null" | Array<string>;
+  enum?: JsonValue[];
+  /** For strings: `date`, `date-time`, `time`, `email`, `uri`, ... (ajv-formats). */
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  title?: string;
+  description?: string;
+  [keyword: string]: unknown;
 }
