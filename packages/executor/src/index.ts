@@ -11,6 +11,5 @@ export type { LocalExecutorOptions } from "./local/local-executor.ts";
 export { TaskProcessPool } from "./local/process-pool.ts";
 export { runAndRecordTry, tryKeyOf } from "./record-try.ts";
 export type { RecordTryContext, RecordedTry } from "./record-try.ts";
-export { LogBuffer } from "./log-buffer.ts";
 export { OutcomeBuffer } from "./outcome-buffer.ts";
 export type { OutcomeBufferOptions } from "./outcome-buffer.ts";

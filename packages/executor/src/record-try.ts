@@ -27,25 +27,14 @@ export interface RecordTryContext {
   cipher?: FernetCipher | null;
 }
 
-/** Log lines of a running try are handed to the buffer at most this often. */
-const LOG_HANDOFF_MS = 200;
-
 export type RecordedTry = { outcome: TryOutcome; finished: FinishedTry } | { outcome: "refused" };
 
 export async function runAndRecordTry(ti: QueuedTaskInstance, ctx: RecordTryContext): Promise<RecordedTry> {
   const { db, logger, outcomes } = ctx;
   const key = tryKeyOf(ti);
   const on = { hostname: ctx.hostname, workerName: ctx.workerName };
-  let lines: LogRecord[] = [];
-  let logTimer: NodeJS.Timeout | null = null;
-  const addLog = (stream: LogRecord["stream"], line: string, ts: Date) => {
-    lines.push({ ...key, stream, line, ts });
-    logTimer ??= setTimeout(() => {
-      logTimer = null;
-      outcomes.appendLogs(lines);
-      lines = [];
-    }, LOG_HANDOFF_MS);
-  };
+  // Log lines go straight to the buffer, which batches them into its next flush.
+  const addLog = (stream: LogRecord["stream"], line: string, ts: Date) => outcomes.appendLogs([{ ...key, stream, line, ts }]);
   // Operator log (issue 13, item 5): "received" now, "succeeded in Xs" at the end.
   const receivedAt = Date.now();
   logTryReceived(logger, key, ctx.workerName);
@@ -78,15 +67,12 @@ export async function runAndRecordTry(ti: QueuedTaskInstance, ctx: RecordTryCont
     await outcomes.markRunning(key, { ...on, pid: process.pid }).catch(() => false);
     outcome = { state: "failed", error: `could not run the try: ${errorMessage(error)}`, timedOut: false };
   }
-  if (logTimer) clearTimeout(logTimer);
   if (outcome === "refused") {
-    if (lines.length > 0) outcomes.appendLogs(lines);
     logger.warn({ ti: key }, "try was no longer queued when its process was ready; dropped");
     return { outcome };
   }
   if (outcome.state === "failed") addLog("log", outcome.error, new Date());
   if (outcome.state === "skipped") addLog("log", `skipped: ${outcome.reason}`, new Date());
-  if (logTimer) clearTimeout(logTimer);
   const end: TryEnd = {
     result: outcome.state,
     value: outcome.state === "success" ? outcome.result : undefined,
@@ -94,7 +80,7 @@ export async function runAndRecordTry(ti: QueuedTaskInstance, ctx: RecordTryCont
     policy: ti.retryPolicy,
     retryable: !(outcome.state === "failed" && outcome.final === true), // a sensor's timeout is final
   };
-  const finished = await outcomes.finish(key, end, lines);
+  const finished = await outcomes.finish(key, end);
   if (!finished.accepted) logger.warn({ ti: key }, "try result refused: the try is no longer the running one (declared lost or cleared)");
   logTryFinished(logger, key, ctx.workerName, finished.state ?? outcome.state, (Date.now() - receivedAt) / 1000, outcome.state === "failed" ? outcome.error : null);
   return { outcome, finished };

@@ -17,10 +17,12 @@ export interface LostTryWatchOptions {
   /** Called when a check failed or re-sent tries, so the scheduler runs a pass. */
   onRecovered: () => void;
   now?: () => Date;
+  /** The scheduler's DAG cache, shared so the process holds each parsed DAG once. @defaultValue a cache of its own */
+  dags?: DagCache;
 }
 
 export class LostTryWatch {
-  private readonly cache = new DagCache();
+  private readonly cache: DagCache;
   private readonly now: () => Date;
   private timer: NodeJS.Timeout | null = null;
   private zombies: Promise<number> | null = null;
@@ -32,6 +34,7 @@ export class LostTryWatch {
 
   constructor(private readonly options: LostTryWatchOptions) {
     this.now = options.now ?? (() => new Date());
+    this.cache = options.dags ?? new DagCache();
     this.notBefore = this.now();
   }
 

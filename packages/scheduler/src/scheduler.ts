@@ -70,6 +70,7 @@ export class Scheduler {
       logger: options.logger,
       onRecovered: () => this.requestFullPass(),
       now: this.now,
+      dags: this.cache,
     });
   }
 
