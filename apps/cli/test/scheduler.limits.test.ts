@@ -1,27 +1,44 @@
 // The concurrency limits, end to end: a real `updraft scheduler` with the local executor on a real
 // Postgres database runs real DAGs; overlaps are read from the task instances' start/end times.
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { maxOverlap, overlaps, SchedulerHarness } from "./scheduler-harness.ts";
 
 const SDK = `import { bash, chain, dag, task } from "@updraft/sdk";`;
 
+// Overlaps are proven with barriers, not with sleeps that a loaded machine can outlast: a task
+// drops a marker file in a group's folder, then waits (at most 20 s) until `count` markers are
+// there. Tasks that really run side by side pass the barrier together; a missed overlap still fails
+// the assertion, because a task that times out at the barrier has run alone.
+const BARRIERS = mkdtempSync(join(tmpdir(), "updraft-barriers-"));
+function barrier(group: string, marker: string, count: number): string {
+  const dir = join(BARRIERS, group);
+  mkdirSync(dir, { recursive: true });
+  return (
+    `touch ${dir}/${marker}; i=0; ` +
+    `while [ "$(ls ${dir} | wc -l)" -lt ${count} ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done`
+  );
+}
+
 const DAGS: Record<string, string> = {
   "wide.ts": `${SDK}
 export default dag({ dagId: "wide" }, () => {
-  for (const id of ["a", "b", "c", "d"]) bash({ taskId: id, command: "sleep 0.6" });
+  for (const id of ["a", "b", "c", "d"]) bash({ taskId: id, command: ${JSON.stringify(barrier("wide", "$UPDRAFT_CTX_TASK_ID", 4))} });
 });`,
   "capped_tasks.ts": `${SDK}
 export default dag({ dagId: "capped_tasks", maxActiveTasks: 2 }, () => {
-  for (const id of ["a", "b", "c", "d", "e", "f"]) bash({ taskId: id, command: "sleep 0.5" });
+  for (const id of ["a", "b", "c", "d", "e", "f"]) bash({ taskId: id, command: ${JSON.stringify(barrier("capped", "$UPDRAFT_CTX_TASK_ID", 2) + "; sleep 0.5")} });
 });`,
   "one_run_a.ts": `${SDK}
-export default dag({ dagId: "one_run_a", maxActiveRuns: 1 }, () => { bash({ taskId: "work", command: "sleep 0.8" }); });`,
+export default dag({ dagId: "one_run_a", maxActiveRuns: 1 }, () => { bash({ taskId: "work", command: ${JSON.stringify(barrier("one_run", "a", 2) + "; sleep 0.5")} }); });`,
   "one_run_b.ts": `${SDK}
-export default dag({ dagId: "one_run_b", maxActiveRuns: 1 }, () => { bash({ taskId: "work", command: "sleep 0.8" }); });`,
+export default dag({ dagId: "one_run_b", maxActiveRuns: 1 }, () => { bash({ taskId: "work", command: ${JSON.stringify(barrier("one_run", "b", 2) + "; sleep 0.5")} }); });`,
   "pooled.ts": `${SDK}
 export default dag({ dagId: "pooled" }, () => {
-  for (const id of ["p1", "p2", "p3"]) bash({ taskId: id, command: "sleep 0.4", pool: "single_slot" });
-  bash({ taskId: "free", command: "sleep 0.4" });
+  for (const id of ["p1", "p2", "p3"]) bash({ taskId: id, command: ${JSON.stringify(barrier("pooled", "$UPDRAFT_CTX_TASK_ID", 2) + "; sleep 0.3")}, pool: "single_slot" });
+  bash({ taskId: "free", command: ${JSON.stringify(barrier("pooled", "free", 2) + "; sleep 0.3")} });
 });`,
   "retries.ts": `${SDK}
 export default dag({ dagId: "retries" }, () => {
@@ -44,7 +61,10 @@ beforeAll(async () => {
   h.startScheduler({ UPDRAFT_PARALLELISM: "16" });
 });
 
-afterAll(() => h?.close());
+afterAll(async () => {
+  await h?.close();
+  rmSync(BARRIERS, { recursive: true, force: true });
+});
 
 describe("scheduler limits (local executor, Postgres)", () => {
   it("runs independent tasks in parallel", async () => {
