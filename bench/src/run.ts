@@ -16,6 +16,7 @@ import { processDagsFolder } from "@updraft/scheduler";
 import { and, count, eq, inArray, sql } from "drizzle-orm";
 import { bullmqBaseline, type BaselineResult } from "./bullmq-baseline.ts";
 import { memoryMiB, processStats, startUpdraft, stop } from "./processes.ts";
+import { dagFolderBench, printDagFolder } from "./dag-folder.ts";
 import { printStartup, startupBench } from "./startup.ts";
 import { machine, summarise } from "./stats.ts";
 
@@ -199,7 +200,11 @@ const startup = await startupBench();
 console.log("");
 printStartup(startup);
 
+const dagFolder = await dagFolderBench(quick ? 200 : 1_000);
+console.log("");
+printDagFolder(dagFolder);
+
 const out = fileURLToPath(new URL("../../artifacts/bench.json", import.meta.url));
 mkdirSync(join(out, ".."), { recursive: true });
-writeFileSync(out, JSON.stringify({ machine: machine(), sizes: { wide: WIDE, runs: RUNS, chain: CHAIN, concurrency: CONCURRENCY }, rows, latency, baselines, memory, startup }, null, 2));
+writeFileSync(out, JSON.stringify({ machine: machine(), sizes: { wide: WIDE, runs: RUNS, chain: CHAIN, concurrency: CONCURRENCY }, rows, latency, baselines, memory, startup, dagFolder }, null, 2));
 console.log(`\nJSON: ${out}`);
