@@ -26,8 +26,71 @@ interface Pending<T> {
   reject: (error: unknown) => void;
 }
 
+/** One queue of writes that flushes on its own: at most one flush in flight, batched by a short timer. */
+class FlushLane<E> {
+  entries: E[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private timerDue = Infinity;
+  flushing: Promise<void> | null = null;
+  failures = 0;
+
+  constructor(
+    /** Writes what is queued (taking it off `entries`); throws (after putting back what it keeps) when it failed. */
+    private readonly write: () => Promise<void>,
+    /** Delay before a flush of what is queued now (ms). */
+    private readonly delay: () => number,
+    /** Delay before the next flush when entries arrived during one (ms): they have waited already. */
+    private readonly again: () => number,
+  ) {}
+
+  schedule(delayMs: number = this.delay()): void {
+    if (this.flushing) return; // the running flush starts the next one when it ends
+    const due = Date.now() + delayMs;
+    if (this.timer && this.timerDue <= due) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = setTimeout(() => this.start(), delayMs);
+  }
+
+  start(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerDue = Infinity;
+    if (this.flushing || this.entries.length === 0) return;
+    this.flushing = this.write()
+      .then(
+        () => void (this.failures = 0),
+        () => void this.failures++,
+      )
+      .finally(() => {
+        this.flushing = null;
+        if (this.entries.length > 0) this.schedule(this.failures > 0 ? this.backoffMs() : this.again());
+      });
+  }
+
+  /** Until this lane is empty, or only entries whose last flush failed are waiting. */
+  async drain(): Promise<void> {
+    while (this.flushing || this.entries.length > 0) {
+      if (this.flushing) await this.flushing;
+      else this.start();
+      if (this.failures > 0) return;
+    }
+  }
+
+  /** Wait before retrying after `failures` failed flushes in a row (ms). */
+  backoffMs(failures = this.failures): number {
+    return Math.min(10_000, 100 * 2 ** Math.min(failures, 7));
+  }
+}
+
+type RunningEntry = { kind: "running"; key: TryKey; on: RunningOn; at: Date } & Pending<boolean>;
+type FinishedEntry = { kind: "finished"; key: TryKey; end: TryEnd; at: Date; firstTriedAt: number } & Pending<FinishedTry>;
+type LogEntry = { kind: "log"; record: LogRecord };
+
 /**
- * Buffers try writes and flushes them in batches.
+ * Buffers try writes and flushes them in batches, in two lanes that flush independently: one for
+ * running-marks (a single statement), one for outcomes and log lines (one transaction). A try
+ * waiting to start is never queued behind other tries' outcome transaction.
  *
  * Contract (what worker-loss detection may rely on):
  * - `markRunning` resolves true once the try is recorded running (false: it was not the current
@@ -36,117 +99,108 @@ interface Pending<T> {
  *   repeated report is refused, never recorded twice). It is retried for `persistForMs` while the
  *   database is away and rejects only after that. Acknowledge the broker job only after it resolves:
  *   a crash before then leaves the try running in the database, so the lost-try check retries it.
- * - Log lines ride on the next flush; they are not acknowledged individually.
- * - Flushes run one at a time, in order, so a try's running-mark is written before its outcome.
+ * - Log lines ride on the next outcome flush; they are not acknowledged individually.
+ * - A try's running-mark is written before its outcome: callers finish a try only after its
+ *   `markRunning` resolved true, and each lane flushes in order.
  */
 export class OutcomeBuffer {
-  private running: Array<{ key: TryKey; on: RunningOn; at: Date } & Pending<boolean>> = [];
-  private finished: Array<{ key: TryKey; end: TryEnd; at: Date; firstTriedAt: number } & Pending<FinishedTry>> = [];
-  private logs: LogRecord[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private timerDue = Infinity;
-  private flushing: Promise<void> | null = null;
-  private failures = 0;
-  /** Flushes committed so far (for metrics and the benchmark). */
+  private readonly marks: FlushLane<RunningEntry>;
+  private readonly outcomes: FlushLane<FinishedEntry | LogEntry>;
+  /** Flushes committed so far, both lanes (for metrics and the benchmark). */
   flushes = 0;
 
-  constructor(private readonly options: OutcomeBufferOptions) {}
+  constructor(private readonly options: OutcomeBufferOptions) {
+    const flushMs = () => options.flushMs ?? 2;
+    const logsOnly = () => !this.outcomes.entries.some((e) => e.kind === "finished");
+    this.marks = new FlushLane(() => this.writeMarks(), flushMs, () => 0);
+    this.outcomes = new FlushLane(
+      () => this.writeOutcomes(),
+      () => (logsOnly() ? (options.logFlushMs ?? 200) : flushMs()),
+      () => (logsOnly() ? (options.logFlushMs ?? 200) : 0),
+    );
+  }
 
   /** queued -> running for this try, in the next flush. */
   markRunning(key: TryKey, on: RunningOn, at: Date = new Date()): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.running.push({ key, on, at, resolve, reject });
-      this.schedule(this.options.flushMs ?? 2);
+      this.marks.entries.push({ kind: "running", key, on, at, resolve, reject });
+      this.marks.schedule();
     });
   }
 
   /** running -> the try's outcome, with its last log lines, in the next flush. */
   finish(key: TryKey, end: TryEnd, logs: readonly LogRecord[] = [], at: Date = new Date()): Promise<FinishedTry> {
     return new Promise((resolve, reject) => {
-      this.logs.push(...logs);
-      this.finished.push({ key, end, at, firstTriedAt: Date.now(), resolve, reject });
-      this.schedule(this.options.flushMs ?? 2);
+      for (const record of logs) this.outcomes.entries.push({ kind: "log", record });
+      this.outcomes.entries.push({ kind: "finished", key, end, at, firstTriedAt: Date.now(), resolve, reject });
+      this.outcomes.schedule();
     });
   }
 
-  /** Log lines of a running try, written with the next flush. */
+  /** Log lines of a running try, written with the next outcome flush. */
   appendLogs(records: readonly LogRecord[]): void {
-    this.logs.push(...records);
-    this.schedule(this.options.logFlushMs ?? 200);
+    for (const record of records) this.outcomes.entries.push({ kind: "log", record });
+    this.outcomes.schedule();
   }
 
-  /** Writes everything buffered now; resolves when the buffer is empty (or only failed entries wait). */
+  /** Writes everything buffered now; resolves when both lanes are empty (or only failed outcomes wait). */
   async flush(): Promise<void> {
-    while (this.flushing || this.size() > 0) {
-      if (this.flushing) await this.flushing;
-      else this.startFlush();
-      if (this.failures > 0) return;
-    }
+    await Promise.all([this.marks.drain(), this.outcomes.drain()]);
   }
 
   /** Flushes what is left (retrying as `finish` promises); takes no more entries after. */
   async close(): Promise<void> {
     for (;;) {
       await this.flush();
-      if (this.size() === 0 && !this.flushing) return;
-      await new Promise((resolve) => setTimeout(resolve, this.backoffMs()));
+      if (this.marks.entries.length + this.outcomes.entries.length === 0 && !this.marks.flushing && !this.outcomes.flushing) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(this.marks.backoffMs(), this.outcomes.backoffMs())));
     }
   }
 
-  private size(): number {
-    return this.running.length + this.finished.length + this.logs.length;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.flushing) return; // the running flush starts the next one when it ends
-    const due = Date.now() + delayMs;
-    if (this.timer && this.timerDue <= due) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timerDue = due;
-    this.timer = setTimeout(() => this.startFlush(), delayMs);
-  }
-
-  private startFlush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.timerDue = Infinity;
-    if (this.flushing || this.size() === 0) return;
-    this.flushing = this.writeBatch().finally(() => {
-      this.flushing = null;
-      if (this.running.length + this.finished.length > 0) this.schedule(this.failures > 0 ? this.backoffMs() : 0);
-      else if (this.logs.length > 0) this.schedule(this.options.logFlushMs ?? 200);
-    });
-  }
-
-  private backoffMs(): number {
-    return Math.min(10_000, 100 * 2 ** Math.min(this.failures, 7));
-  }
-
-  private async writeBatch(): Promise<void> {
-    const max = this.options.maxBatch ?? 1_000;
-    const running = this.running.splice(0, max);
-    const finished = this.finished.splice(0, Math.max(0, max - running.length));
-    const logs = this.logs;
-    this.logs = [];
+  private async writeMarks(): Promise<void> {
+    const running = this.marks.entries.splice(0, this.options.maxBatch ?? 1_000);
     try {
-      const result = await recordTryBatch(this.options.db, { running, finished, logs });
-      this.failures = 0;
+      const result = await recordTryBatch(this.options.db, { running, finished: [], logs: [] });
       this.flushes++;
       running.forEach((r, i) => r.resolve(result.running[i]!));
+    } catch (error) {
+      // Nothing was written: each of these tries fails to start now (its caller reports it).
+      for (const r of running) r.reject(error);
+      throw error;
+    }
+  }
+
+  private async writeOutcomes(): Promise<void> {
+    const max = this.options.maxBatch ?? 1_000;
+    // Log lines ride along whatever their number; outcomes at most `maxBatch` a flush, in order.
+    const taken: Array<FinishedEntry | LogEntry> = [];
+    const rest: Array<FinishedEntry | LogEntry> = [];
+    let outcomes = 0;
+    for (const entry of this.outcomes.entries) {
+      if (entry.kind === "finished" && outcomes >= max) rest.push(entry);
+      else {
+        if (entry.kind === "finished") outcomes++;
+        taken.push(entry);
+      }
+    }
+    this.outcomes.entries = rest;
+    const finished = taken.filter((e): e is FinishedEntry => e.kind === "finished");
+    const logs = taken.filter((e): e is LogEntry => e.kind === "log").map((e) => e.record);
+    try {
+      const result = await recordTryBatch(this.options.db, { running: [], finished, logs });
+      this.flushes++;
       finished.forEach((f, i) => f.resolve(result.finished[i]!));
       const runs = finished.filter((_, i) => result.finished[i]!.accepted).map((f) => ({ dagId: f.key.dagId, runId: f.key.runId }));
       if (runs.length > 0) this.options.onFlushed?.(runs);
     } catch (error) {
-      this.failures++;
-      // Nothing of the batch was written (one transaction). A running-mark fails its try now;
-      // outcomes and log lines go back to the front of the buffer and are retried.
-      for (const r of running) r.reject(error);
+      // Nothing of the batch was written (one transaction): outcomes and log lines go back to the
+      // front of the lane and are retried, outcomes for at most `persistForMs`.
       const persistFor = this.options.persistForMs ?? 600_000;
-      const keep = finished.filter((f) => Date.now() - f.firstTriedAt <= persistFor);
+      const keep = taken.filter((e) => e.kind === "log" || Date.now() - e.firstTriedAt <= persistFor);
       for (const f of finished) if (!keep.includes(f)) f.reject(error);
-      this.finished.unshift(...keep);
-      this.logs.unshift(...logs);
-      this.options.logger.warn({ err: errorMessage(error), outcomes: keep.length, retryInMs: this.backoffMs() }, "writing tries' outcomes failed; retrying");
+      this.outcomes.entries.unshift(...keep);
+      this.options.logger.warn({ err: errorMessage(error), outcomes: keep.filter((e) => e.kind === "finished").length, retryInMs: this.outcomes.backoffMs(this.outcomes.failures + 1) }, "writing tries' outcomes failed; retrying");
+      throw error;
     }
   }
 }
