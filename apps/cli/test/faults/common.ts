@@ -52,9 +52,13 @@ export async function startWebserver(h: FaultHarness): Promise<FaultWebserver> {
   const child = h.start(["webserver"], { UPDRAFT_WEB_PORT: String(port) });
   const base = `http://127.0.0.1:${port}`;
   await h.until("webserver listening", async () => h.output.includes(`listening on ${base}`));
-  const auth = `Basic ${Buffer.from(`${WEB_USER.username}:${WEB_USER.password}`).toString("base64")}`;
+  return { process: child, ...webClient(base, WEB_USER) };
+}
+
+/** Health, a Basic-auth GET and a form login against a webserver (or a standalone) at `base`. */
+export function webClient(base: string, user: { username: string; password: string }): Omit<FaultWebserver, "process"> {
+  const auth = `Basic ${Buffer.from(`${user.username}:${user.password}`).toString("base64")}`;
   return {
-    process: child,
     base,
     async health() {
       const res = await fetch(`${base}/api/v1/health`, { signal: AbortSignal.timeout(10_000) });
@@ -68,7 +72,7 @@ export async function startWebserver(h: FaultHarness): Promise<FaultWebserver> {
       const res = await fetch(`${base}/login`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams(WEB_USER),
+        body: new URLSearchParams(user),
         redirect: "manual",
         signal: AbortSignal.timeout(10_000),
       });
