@@ -99,6 +99,11 @@ web = services["webserver"]
 for key in ["container_name", "ports", "hostname"]:
     if key in web:
         problem(f"webserver: has {key}, so `--scale webserver=N` would clash (the proxy publishes the port)")
+web_env = web.get("environment") or {}
+if isinstance(web_env, list):
+    web_env = dict(e.split("=", 1) for e in web_env)
+if str(web_env.get("UPDRAFT_WEB_PROXY_FIX_X_FOR")) != "1":
+    problem("webserver: UPDRAFT_WEB_PROXY_FIX_X_FOR is not 1 (behind the proxy, the client address is in X-Forwarded-For)")
 health = " ".join(map(str, web.get("healthcheck", {}).get("test", [])))
 if "updraft health --role webserver" not in health:
     problem("webserver: the healthcheck is not `updraft health --role webserver` (it asks /api/v1/health)")

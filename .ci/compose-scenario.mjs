@@ -342,6 +342,26 @@ async function twoWebservers() {
   for (const r of served) perHost[addresses[r.address]] = (perHost[addresses[r.address]] ?? 0) + 1;
   record("two webservers behind the proxy", `one session cookie, ${served.length} requests, all 200, served per webserver ${JSON.stringify(perHost)} (proxy log)`);
 
+  // The webservers see the client's address, not the proxy's (UPDRAFT_WEB_PROXY_FIX_X_FOR=1):
+  // a failed login is audited (and throttled) under the address the proxy received it from.
+  const probeUser = `compose-probe-${Date.now()}`;
+  const failed = await fetch(`${base}/login`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ username: probeUser, password: "wrong" }),
+    redirect: "manual",
+    signal: AbortSignal.timeout(10_000),
+  });
+  check(failed.status === 401, `a wrong password through the proxy: HTTP ${failed.status}`);
+  const events = await api("GET", `/api/v1/eventLogs?event=login_failed&owner=${encodeURIComponent(probeUser)}`);
+  check(events.status === 200, `/api/v1/eventLogs: HTTP ${events.status}`);
+  const entry = events.body.event_logs.find((e) => e.owner === probeUser);
+  const seenAddress = entry ? JSON.parse(entry.extra ?? "{}").address : undefined;
+  const [proxyId] = await containerIds("proxy");
+  const proxyAddress = await addressOf(proxyId);
+  check(seenAddress && seenAddress !== proxyAddress, `the failed login was recorded from ${seenAddress}, the proxy's own address is ${proxyAddress}`);
+  record("client address behind the proxy", `a failed login is audited from ${seenAddress} (the proxy is ${proxyAddress})`);
+
   // Stop one: the session still works, now on the other alone.
   const [stopped, kept] = webIds;
   await run(["docker", "stop", stopped]);
