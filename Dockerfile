@@ -45,21 +45,20 @@ RUN pnpm build \
 FROM debian:bookworm-slim
 ENV NODE_ENV=production \
     UPDRAFT_HOME=/opt/updraft/.updraft \
-    UPDRAFT_DAGS_FOLDER=/opt/updraft/dags \
-    UPDRAFT_CLI_DIR=/opt/updraft/app
+    UPDRAFT_DAGS_FOLDER=/opt/updraft/dags
 # The same user as the official Node images (1000:1000), so mounted DAG folders read the same.
 RUN groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node
 # /usr/local/bin: node, and `updraft` (the CLI's bin: it runs the compiled dist/main.js in-process).
 COPY --from=build /out/bin/ /usr/local/bin/
 COPY --from=build /out/app/ /opt/updraft/app/
 COPY --from=build /out/dags/ /opt/updraft/dags/
-COPY docker/healthcheck.mjs /opt/updraft/docker/healthcheck.mjs
 RUN mkdir -p "$UPDRAFT_HOME" && chown node:node "$UPDRAFT_HOME" && node --version && updraft --help >/dev/null
 WORKDIR /opt/updraft
 USER node
 EXPOSE 8080
-# One check per role (docker/healthcheck.mjs reads the role from the container's command):
-# webserver: /api/v1/health; scheduler and worker: their own heartbeat row in Postgres.
-HEALTHCHECK --interval=15s --timeout=10s --start-period=60s --retries=3 CMD ["node", "/opt/updraft/docker/healthcheck.mjs"]
+# One check per role: `updraft health` reads the role from the container's command (PID 1) and
+# checks Postgres, Redis (distributed executor) and the role's own liveness: the webserver's
+# /api/v1/health, the scheduler's and each worker's fresh heartbeat row in Postgres.
+HEALTHCHECK --interval=15s --timeout=10s --start-period=60s --retries=3 CMD ["updraft", "health"]
 ENTRYPOINT ["updraft"]
 CMD ["webserver"]

@@ -22,7 +22,7 @@ def problem(msg):
 
 services = config.get("services", {})
 APP = ["migrate", "scheduler", "worker", "webserver"]
-for name in ["postgres", "redis", *APP]:
+for name in ["postgres", "redis", *APP, "proxy"]:
     if name not in services:
         problem(f"service {name} is missing")
 if problems:
@@ -94,15 +94,28 @@ for key in ["container_name", "ports", "hostname"]:
     if key in worker:
         problem(f"worker: has {key}, so `--scale worker=N` would clash")
 
+# The webserver scales (`--scale webserver=2`): no host port of its own; the proxy publishes it.
 web = services["webserver"]
-ports = web.get("ports") or []
-if not any((isinstance(p, dict) and int(p.get("target", 0)) == 8080) or (isinstance(p, str) and p.endswith(":8080")) for p in ports):
-    problem("webserver: container port 8080 is not published")
-if "${UPDRAFT_WEB_PORT:-8080}:8080" not in raw:
-    problem("webserver: host port is not ${UPDRAFT_WEB_PORT:-8080}")
+for key in ["container_name", "ports", "hostname"]:
+    if key in web:
+        problem(f"webserver: has {key}, so `--scale webserver=N` would clash (the proxy publishes the port)")
+web_env = web.get("environment") or {}
+if isinstance(web_env, list):
+    web_env = dict(e.split("=", 1) for e in web_env)
+if str(web_env.get("UPDRAFT_WEB_PROXY_FIX_X_FOR")) != "1":
+    problem("webserver: UPDRAFT_WEB_PROXY_FIX_X_FOR is not 1 (behind the proxy, the client address is in X-Forwarded-For)")
 health = " ".join(map(str, web.get("healthcheck", {}).get("test", [])))
-if "/api/v1/health" not in health:
-    problem("webserver: the healthcheck does not call /api/v1/health")
+if "updraft health --role webserver" not in health:
+    problem("webserver: the healthcheck is not `updraft health --role webserver` (it asks /api/v1/health)")
+proxy = services["proxy"]
+ports = proxy.get("ports") or []
+if not any((isinstance(p, dict) and int(p.get("target", 0)) == 8080) or (isinstance(p, str) and p.endswith(":8080")) for p in ports):
+    problem("proxy: container port 8080 is not published")
+if "${UPDRAFT_WEB_PORT:-8080}:8080" not in raw:
+    problem("proxy: host port is not ${UPDRAFT_WEB_PORT:-8080}")
+build = proxy.get("build")
+if (build.get("context") if isinstance(build, dict) else build) is None:
+    problem("proxy: no build (docker/proxy)")
 
 # No fixed container names anywhere: they break scaling and running two stacks side by side.
 for name, svc in services.items():

@@ -56,10 +56,10 @@ python3 - "$tmp/resolved.overrides.yml" <<'EOF'
 # Overrides reach the containers, except the settings the stack itself owns.
 import sys, yaml
 services = yaml.safe_load(open(sys.argv[1]))["services"]
-web, worker, migrate = services["webserver"], services["worker"], services["migrate"]
+web, worker, migrate, proxy = services["webserver"], services["worker"], services["migrate"], services["proxy"]
 problems = []
-if not any(isinstance(p, dict) and int(p.get("published", 0)) == 9090 or str(p).startswith("9090:") for p in web["ports"]):
-    problems.append("UPDRAFT_WEB_PORT=9090 does not publish the dashboard on host port 9090")
+if not any(isinstance(p, dict) and int(p.get("published", 0)) == 9090 or str(p).startswith("9090:") for p in proxy["ports"]):
+    problems.append("UPDRAFT_WEB_PORT=9090 does not publish the dashboard (the proxy) on host port 9090")
 if str(web["environment"]["UPDRAFT_WEB_PORT"]) != "8080":
     problems.append("the webserver must keep listening on 8080 inside its container")
 if str(worker["environment"]["UPDRAFT_WORKER_CONCURRENCY"]) != "2" or str(worker["environment"]["UPDRAFT_PARALLELISM"]) != "4":
@@ -85,6 +85,7 @@ if [ ! -f "$tools/node_modules/dockerfile-utils/package.json" ]; then
   npm install --prefix "$tools" --no-audit --no-fund --no-save --loglevel=error "dockerfile-utils@$dfu_version" >/dev/null
 fi
 node .ci/check-dockerfile.cjs "$tools" Dockerfile .dockerignore
+node .ci/check-dockerfile.cjs "$tools" docker/proxy/Dockerfile .dockerignore
 
 echo
 echo "deploy checks: passed"

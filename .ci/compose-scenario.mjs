@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The scenario of the compose end-to-end test, against a stack that .ci/compose-test.sh built and
 // configured: up -d, health, parallel_tasks, --scale worker=3, a fan-out over every worker, a worker
-// killed mid-task, a scheduler restarted mid-run. Everything goes through the REST API and the
+// killed mid-task, a scheduler restarted mid-run, two webservers behind the proxy sharing one
+// session (then one stopped), workers of a second project. Everything goes through the REST API and the
 // compose CLI, as a user would. Cleanup (down -v, logs on failure) is compose-test.sh's job.
 //
 // Environment (set by compose-test.sh):
@@ -272,6 +273,109 @@ async function main() {
   );
 }
 
+/** GET through the proxy with a session cookie only (no Basic credentials). */
+async function withSession(cookie, path) {
+  const res = await fetch(`${base}${path}`, { headers: { cookie }, signal: AbortSignal.timeout(20_000) });
+  return { status: res.status, body: await res.json().catch(() => null) };
+}
+
+/** Proxy log lines since `sinceIso` for `path`: [{ server, address, status }] (docker/proxy/haproxy.cfg's log-format). */
+async function proxyLog(sinceIso, path) {
+  const [proxyId] = await containerIds("proxy");
+  const text = await run(["sh", "-c", `docker logs --since ${sinceIso} ${proxyId} 2>&1`], { quiet: true });
+  return text
+    .split("\n")
+    .map((line) => line.match(/ webservers\/(\S+) (\S+):\d+ (\d{3}) .*"GET (\S+)"/))
+    .filter((m) => m && m[4] === path)
+    .map((m) => ({ server: m[1], address: m[2], status: Number(m[3]) }));
+}
+
+/**
+ * Two webservers behind the proxy's one port: a session opened through the proxy is honoured by
+ * both (sessions are rows in Postgres), shown by the proxy's log of which replica served each
+ * request; then one webserver stops and the same session keeps working on the other.
+ */
+async function twoWebservers() {
+  const since = Date.now();
+  await dc("up", "-d", "--scale", "worker=3", "--scale", "webserver=2");
+  const webIds = await containerIds("webserver");
+  check(webIds.length === 2, `compose ps shows ${webIds.length} webserver containers, expected 2`);
+  const addressOf = async (id) => (await run(["docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", id], { quiet: true })).trim();
+  for (const id of webIds) {
+    await waitFor(
+      `webserver ${hostOf(id)}'s healthcheck (updraft health --role webserver)`,
+      async () => (await run(["docker", "inspect", "-f", "{{.State.Health.Status}}", id], { quiet: true })).trim() === "healthy",
+      { timeoutMs: 180_000, everyMs: 2000 },
+    );
+  }
+  const addresses = Object.fromEntries(await Promise.all(webIds.map(async (id) => [await addressOf(id), hostOf(id)])));
+  // The proxy finds the new replica through Docker's DNS and health-checks it before use.
+  const sinceIso = new Date(Date.now() - 1000).toISOString();
+  const login = await fetch(`${base}/login`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ username: "admin", password }),
+    redirect: "manual",
+    signal: AbortSignal.timeout(10_000),
+  });
+  check(login.status === 303, `login through the proxy: HTTP ${login.status}`);
+  const session = login.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => c.startsWith("updraft_session="));
+  check(session, "login set no updraft_session cookie");
+  // Same cookie, many requests: round robin spreads them over both replicas (retrying until the
+  // proxy has the second one in rotation).
+  let served = [];
+  await waitFor(
+    "requests with one session cookie answered by both webservers (proxy log)",
+    async () => {
+      for (let i = 0; i < 6; i++) {
+        const res = await withSession(session, "/api/v1/me");
+        check(res.status === 200 && res.body?.username === "admin" && res.body?.via === "session", `GET /api/v1/me with the session cookie: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+      }
+      served = await proxyLog(sinceIso, "/api/v1/me");
+      const hosts = new Set(served.filter((r) => r.status === 200).map((r) => addresses[r.address]));
+      return webIds.every((id) => hosts.has(hostOf(id)));
+    },
+    { timeoutMs: 60_000, everyMs: 1000 },
+  );
+  check(served.every((r) => r.status === 200), `a request with the session was refused: ${JSON.stringify(served)}`);
+  const perHost = {};
+  for (const r of served) perHost[addresses[r.address]] = (perHost[addresses[r.address]] ?? 0) + 1;
+  record("two webservers behind the proxy", `one session cookie, ${served.length} requests, all 200, served per webserver ${JSON.stringify(perHost)} (proxy log)`);
+
+  // The webservers see the client's address, not the proxy's (UPDRAFT_WEB_PROXY_FIX_X_FOR=1):
+  // a failed login is audited (and throttled) under the address the proxy received it from.
+  const probeUser = `compose-probe-${Date.now()}`;
+  const failed = await fetch(`${base}/login`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ username: probeUser, password: "wrong" }),
+    redirect: "manual",
+    signal: AbortSignal.timeout(10_000),
+  });
+  check(failed.status === 401, `a wrong password through the proxy: HTTP ${failed.status}`);
+  const events = await api("GET", `/api/v1/eventLogs?event=login_failed&owner=${encodeURIComponent(probeUser)}`);
+  check(events.status === 200, `/api/v1/eventLogs: HTTP ${events.status}`);
+  const entry = events.body.event_logs.find((e) => e.owner === probeUser);
+  const seenAddress = entry ? JSON.parse(entry.extra ?? "{}").address : undefined;
+  const [proxyId] = await containerIds("proxy");
+  const proxyAddress = await addressOf(proxyId);
+  check(seenAddress && seenAddress !== proxyAddress, `the failed login was recorded from ${seenAddress}, the proxy's own address is ${proxyAddress}`);
+  record("client address behind the proxy", `a failed login is audited from ${seenAddress} (the proxy is ${proxyAddress})`);
+
+  // Stop one: the session still works, now on the other alone.
+  const [stopped, kept] = webIds;
+  await run(["docker", "stop", stopped]);
+  const afterIso = new Date(Date.now() - 500).toISOString();
+  const stopAt = Date.now();
+  for (let i = 0; i < 6; i++) {
+    const res = await withSession(session, "/api/v1/me");
+    check(res.status === 200 && res.body?.via === "session", `after stopping ${hostOf(stopped)}: GET /api/v1/me with the session: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  const after = (await proxyLog(afterIso, "/api/v1/me")).filter((r) => r.status === 200);
+  check(after.length >= 6 && after.every((r) => addresses[r.address] === hostOf(kept)), `after the stop, requests were not all served by ${hostOf(kept)}: ${JSON.stringify(after)}`);
+  record("one webserver stopped", `${hostOf(stopped)} stopped; the same session answered 6/6 on ${hostOf(kept)} within ${elapsed(stopAt)}; step took ${elapsed(since)}`);
+}
+
 /** Workers of a second compose project, joined over the first one's network, take the work. */
 async function extraWorkers(extra) {
   const since = Date.now();
@@ -297,6 +401,7 @@ async function extraWorkers(extra) {
 }
 
 main()
+  .then(twoWebservers)
   .then(async () => {
     if (process.env.EXTRA_COMPOSE_CMD) await extraWorkers(JSON.parse(process.env.EXTRA_COMPOSE_CMD));
   })

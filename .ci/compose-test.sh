@@ -6,7 +6,8 @@
 #     ../shared/docker-standins (beside the clone);
 #  3. builds the image, then `up -d` with a generated .env under a unique project name and runs
 #     .ci/compose-scenario.mjs: health, parallel_tasks, --scale worker=3, fan-out over every worker,
-#     a worker killed mid-task, the scheduler restarted mid-run;
+#     a worker killed mid-task, the scheduler restarted mid-run, two webservers behind the proxy
+#     serving one session (then one stopped), workers of a second project;
 #  4. always `down -v`; on failure the containers' logs go to artifacts/compose/.
 # Settings: COMPOSE_TEST_KEEP=1 leaves the stack up (no down -v) to look at it; COMPOSE_TEST_NO_BUILD=1
 # uses the updraft:local image already there (while iterating on the test itself);
@@ -137,11 +138,13 @@ if [ "${COMPOSE_TEST_NO_BUILD:-0}" = 1 ] && have_image updraft:local; then
   echo "COMPOSE_TEST_NO_BUILD=1: using the existing updraft:local ($(docker image inspect -f '{{.Created}}' updraft:local))"
 else
 # One image serves all four app services: building one of them builds it (each further service
-# would only send the context again).
-"${compose[@]}" build migrate 2>&1 | grep --line-buffered -v -E '^ ---> |^Removing intermediate container' || { echo "build failed" >&2; exit 1; }
+# would only send the context again); the proxy (docker/proxy) is the other image.
+"${compose[@]}" build migrate proxy 2>&1 | grep --line-buffered -v -E '^ ---> |^Removing intermediate container' || { echo "build failed" >&2; exit 1; }
 fi
 size=$(docker image inspect -f '{{.Size}}' updraft:local)
 echo "image size: $((size / 1000 / 1000)) MB" | tee -a "$summary"
+proxy_size=$(docker image inspect -f '{{.Size}}' updraft-proxy:local)
+echo "proxy image size (HAProxy on debian:bookworm-slim): $((proxy_size / 1000 / 1000)) MB" | tee -a "$summary"
 echo "build: $(secs "$t0")" | tee -a "$summary"
 
 log "up -d"

@@ -4,6 +4,7 @@
 import { Command } from "commander";
 import { registerDagCommands } from "./commands/dags.ts";
 import { registerDbCommands } from "./commands/db.ts";
+import { registerHealthCommand } from "./commands/health.ts";
 import { registerSchedulerCommand } from "./commands/scheduler.ts";
 import { registerStandaloneCommand } from "./commands/standalone.ts";
 import { registerTaskCommands } from "./commands/tasks.ts";
@@ -28,5 +29,6 @@ export function buildProgram(): Command {
   registerWorkerCommand(program);
   registerVariableCommands(program);
   registerConnectionCommands(program);
+  registerHealthCommand(program);
   return program;
 }

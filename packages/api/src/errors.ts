@@ -2,8 +2,8 @@
 // with their registry status and code, schema violations with 400 naming the field, and anything
 // unexpected with a bare 500 (details go to the log, never to the client).
 import { STATUS_CODES } from "node:http";
-import { isUpdraftError, type UpdraftError } from "@updraft/core";
-import { sqlStateOf } from "@updraft/db";
+import { isUpdraftError, UpdraftError } from "@updraft/core";
+import { isConnectionError, sqlStateOf } from "@updraft/db";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 
 export interface ProblemBody {
@@ -35,6 +35,13 @@ export function installErrorHandling(app: FastifyInstance): void {
     // byte in a name or a number out of range. That is bad input, not a server fault.
     if (sqlStateOf(error)?.startsWith("22") === true) {
       return sendProblem(reply, problem(400, "A value in the request cannot be stored (invalid characters such as NUL, or a number out of range)", "UPDRAFT_INVALID_INPUT"));
+    }
+    // The metadatabase went away (a restart, an outage): 503, so clients and proxies retry. The
+    // process has already logged the outage once; a line per failed request would bury it.
+    if (isConnectionError(error)) {
+      request.log.debug({ err: error }, "request failed: metadatabase unreachable");
+      reply.header("retry-after", "5");
+      return sendUpdraftError(reply, new UpdraftError("UPDRAFT_DB_UNAVAILABLE", "The metadatabase is unreachable right now"));
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {

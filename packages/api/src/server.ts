@@ -92,6 +92,9 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     // Credentials (Authorization, cookies, passwords) are censored in every log line.
     logger: withRedaction(options.logger),
     bodyLimit: options.bodyLimit ?? 1_048_576,
+    // Behind N trusted reverse proxies, request.ip is the client's address from X-Forwarded-For
+    // (Airflow's proxy_fix_x_for); otherwise the socket's, so nobody can forge it.
+    trustProxy: options.config.web.proxyFixXFor > 0 ? (_address: string, hop: number) => hop < options.config.web.proxyFixXFor : false,
     // Run ids may be up to 250 characters (Airflow's limit); longer path segments answer 414.
     routerOptions: { maxParamLength: 1000 },
     // Errors Fastify raises before routing (414, bad content type) answer as problem JSON too.

@@ -94,6 +94,29 @@ describe("webserver hardening", () => {
     }
   });
 
+  it("behind a trusted proxy (UPDRAFT_WEB_PROXY_FIX_X_FOR=1) throttles per forwarded client address; untrusted, X-Forwarded-For is ignored", async () => {
+    const { database } = api();
+    const { loadConfig } = await import("@updraft/config");
+    const throttle = { perUsername: { failures: 100, windowSec: 60 }, perAddress: { failures: 2, windowSec: 60 } };
+    const proxied = await buildApiServer({ database, config: loadConfig({ env: { UPDRAFT_WEB_PROXY_FIX_X_FOR: "1" }, cwd: "/" }), loginThrottle: throttle });
+    const direct = await buildApiServer({ database, config: loadConfig({ env: {}, cwd: "/" }), loginThrottle: throttle });
+    try {
+      // Every request comes from the proxy's socket address; the client is in X-Forwarded-For.
+      const via = (server: typeof proxied, client: string, username: string, password = "x") =>
+        server.inject({ url: "/api/v1/dags", headers: { ...basic(username, password), "x-forwarded-for": client }, remoteAddress: "172.18.0.9" });
+      for (let i = 0; i < 2; i++) expect((await via(proxied, "203.0.113.5", `nobody${i}`)).statusCode).toBe(401);
+      expect((await via(proxied, "203.0.113.5", "someone")).statusCode).toBe(429);
+      // Another client behind the same proxy is not locked out by the first one's failures.
+      expect((await via(proxied, "203.0.113.6", USERS.Admin, PASSWORD)).statusCode).toBe(200);
+      // Not trusted: the header is a client's claim, so a forged address does not escape the throttle.
+      for (let i = 0; i < 2; i++) expect((await via(direct, `198.51.100.${i}`, `nobody${i}`)).statusCode).toBe(401);
+      expect((await via(direct, "198.51.100.77", "someone")).statusCode).toBe(429);
+    } finally {
+      await proxied.close();
+      await direct.close();
+    }
+  });
+
   it("sends security headers with a CSP on pages and API answers", async () => {
     const { server } = api();
     for (const url of ["/login", "/api/v1/dags", "/api/v1/ui/"]) {

@@ -35,6 +35,11 @@ export interface UpdraftConfig {
     port: number;
     /** UPDRAFT_WEB_HOST: interface to listen on. Default `127.0.0.1` (local only). */
     host: string;
+    /**
+     * UPDRAFT_WEB_PROXY_FIX_X_FOR: how many reverse proxies in front of the web server to trust for
+     * X-Forwarded-For (Airflow's `proxy_fix_x_for`). Default 0: the socket's address is the client's.
+     */
+    proxyFixXFor: number;
   };
   /** UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION: whether newly discovered DAGs start paused. Default false. */
   dagsArePausedAtCreation: boolean;
@@ -111,6 +116,11 @@ const VARIABLES = {
     wholeNumber(0, 65535, "expected a whole number from 1 to 65535, or 0 for a free port"),
   ),
   UPDRAFT_WEB_HOST: withDefault("127.0.0.1", "Interface the web server listens on; 0.0.0.0 exposes it to the network.", text()),
+  UPDRAFT_WEB_PROXY_FIX_X_FOR: withDefault(
+    "0",
+    "Reverse proxies in front of the web server whose X-Forwarded-For is trusted for the client address (login throttling, audit log); 0 trusts none.",
+    wholeNumber(0, 10, "expected a whole number from 0 to 10"),
+  ),
   UPDRAFT_ADMIN_PASSWORD: optional("Password of the initial admin user. Unset: standalone generates one and prints it.", text()),
   UPDRAFT_FERNET_KEY: optional(
     "Comma-separated Fernet keys encrypting connection passwords and variables at rest; the first encrypts, all decrypt. Unset: stored plain.",
@@ -169,7 +179,7 @@ export function createConfigSchema(cwd: string) {
       executor: env.UPDRAFT_EXECUTOR,
       home: resolve(cwd, env.UPDRAFT_HOME),
       dagsFolder: resolve(cwd, env.UPDRAFT_DAGS_FOLDER),
-      web: { port: env.UPDRAFT_WEB_PORT, host: env.UPDRAFT_WEB_HOST },
+      web: { port: env.UPDRAFT_WEB_PORT, host: env.UPDRAFT_WEB_HOST, proxyFixXFor: env.UPDRAFT_WEB_PROXY_FIX_X_FOR },
       dagsArePausedAtCreation: env.UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION,
       adminPassword: env.UPDRAFT_ADMIN_PASSWORD,
       fernetKey: env.UPDRAFT_FERNET_KEY,

@@ -35,7 +35,7 @@ describe("defaults", () => {
       executor: "local",
       home: join(cwd, ".updraft"),
       dagsFolder: join(cwd, "dags"),
-      web: { port: 8080, host: "127.0.0.1" },
+      web: { port: 8080, host: "127.0.0.1", proxyFixXFor: 0 },
       dagsArePausedAtCreation: false,
       adminPassword: undefined,
       parallelism: 32,
@@ -67,6 +67,7 @@ describe("valid values", () => {
         UPDRAFT_EXECUTOR: "Distributed",
         UPDRAFT_WEB_PORT: "0",
         UPDRAFT_WEB_HOST: "0.0.0.0",
+        UPDRAFT_WEB_PROXY_FIX_X_FOR: "2",
         UPDRAFT_ADMIN_PASSWORD: "s3cret",
         UPDRAFT_PARALLELISM: " 64 ",
         UPDRAFT_LOG_LEVEL: "DEBUG",
@@ -78,7 +79,7 @@ describe("valid values", () => {
     expect(config.databaseUrl).toBe("postgresql://u:p@db:5432/updraft");
     expect(config.redisUrl).toBe("rediss://cache:6380/1");
     expect(config.executor).toBe("distributed");
-    expect(config.web).toEqual({ port: 0, host: "0.0.0.0" });
+    expect(config.web).toEqual({ port: 0, host: "0.0.0.0", proxyFixXFor: 2 });
     expect(config.adminPassword).toBe("s3cret");
     expect(config.parallelism).toBe(64);
     expect(config.logLevel).toBe("debug");

@@ -3,14 +3,14 @@
 // type for both, so nothing above this file knows which driver runs.
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { outageLog, silentLogger, UpdraftError, type Logger } from "@updraft/core";
+import { outageLog, silentLogger, UpdraftError, type Logger, type OutageLog } from "@updraft/core";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 import { ListenConnection } from "./listen-connection.ts";
 import { lockDirectory } from "./lock.ts";
-import { maskDatabaseUrl } from "./pg-errors.ts";
+import { isConnectionError, maskDatabaseUrl } from "./pg-errors.ts";
 import * as schema from "./schema/index.ts";
 
 export type UpdraftSchema = typeof schema;
@@ -81,8 +81,8 @@ export function pgliteDataDir(home: string): string {
 async function openPostgres(databaseUrl: string, poolSize: number, logger: Logger): Promise<UpdraftDatabase> {
   // keepAlive and a connect timeout: a server that vanished without closing the socket (a cut
   // network) is noticed instead of hanging every query forever.
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, keepAlive: true, connectionTimeoutMillis: 10_000 });
   const outage = outageLog(logger, "Postgres");
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, keepAlive: true, connectionTimeoutMillis: 10_000, Client: reportingClient(outage) });
   // A client losing its connection emits 'error': on the pool while idle, on the client itself
   // while checked out (e.g. held in a transaction between two statements when Postgres restarts,
   // 57P01). Unhandled, either would crash the process. Both are handled: the pool drops the broken
@@ -116,6 +116,34 @@ async function openPostgres(databaseUrl: string, poolSize: number, logger: Logge
         await listener.close();
         await pool.end();
       })()),
+  };
+}
+
+/**
+ * The pool's client class: a connection that cannot be made (refused, reset, "the database system
+ * is starting up") opens the outage too. Without it, a process whose pool held no idle client when
+ * Postgres went away (a quiet webserver) would fail every request and never say why.
+ */
+function reportingClient(outage: OutageLog): typeof pg.Client {
+  const report = (error: unknown) => {
+    if (isConnectionError(error)) outage.down(error);
+  };
+  return class ReportingClient extends pg.Client {
+    override connect(): Promise<pg.Client>;
+    override connect(callback: ((err: Error) => void) | ((err: null, c: pg.Client) => void)): void;
+    override connect(callback?: ((err: Error) => void) | ((err: null, c: pg.Client) => void)): Promise<pg.Client> | void {
+      if (callback === undefined) {
+        return super.connect().catch((error: unknown) => {
+          report(error);
+          throw error;
+        });
+      }
+      const done = callback as (err: Error | null, c?: pg.Client) => void;
+      super.connect((error: Error | null, client?: pg.Client) => {
+        if (error) report(error);
+        done(error, client);
+      });
+    }
   };
 }
 

@@ -5,7 +5,7 @@
 // settles only once the outcome is committed.
 import { join } from "node:path";
 import { errorMessage, logTryFinished, logTryReceived, type JsonValue, type Logger, type QueuedTaskInstance } from "@updraft/core";
-import { readResults, type FernetCipher, type FinishedTry, type LogRecord, type TryEnd, type TryKey, type UpdraftDb } from "@updraft/db";
+import { isConnectionError, readResults, type FernetCipher, type FinishedTry, type LogRecord, type TryEnd, type TryKey, type UpdraftDb } from "@updraft/db";
 import { lookupSecret } from "./lookup-secret.ts";
 import type { OutcomeBuffer } from "./outcome-buffer.ts";
 import type { TaskProcessPool } from "./local/process-pool.ts";
@@ -13,6 +13,9 @@ import type { TryOutcome } from "./task-outcome.ts";
 
 /** Grace after executionTimeout before a task process that ignores its abort is killed. */
 const KILL_GRACE_MS = 3_000;
+
+/** How long a try waits to be marked running while the database is unreachable, before it fails. */
+const START_PATIENCE_MS = 5 * 60_000;
 
 export interface RecordTryContext {
   db: UpdraftDb;
@@ -55,7 +58,7 @@ export async function runAndRecordTry(ti: QueuedTaskInstance, ctx: RecordTryCont
         inputs,
       },
       {
-        onStart: (pid) => outcomes.markRunning(key, { ...on, pid }),
+        onStart: (pid) => markRunningPatiently(outcomes, key, { ...on, pid }),
         onLog: (line) => addLog(line.stream, line.line, line.at),
         onLookup: (kind, name) => lookupSecret(db, ctx.cipher ?? null, kind, name),
         deadlineMs: ti.executionTimeoutMs === null ? null : ti.executionTimeoutMs + KILL_GRACE_MS,
@@ -84,6 +87,23 @@ export async function runAndRecordTry(ti: QueuedTaskInstance, ctx: RecordTryCont
   if (!finished.accepted) logger.warn({ ti: key }, "try result refused: the try is no longer the running one (declared lost or cleared)");
   logTryFinished(logger, key, ctx.workerName, finished.state ?? outcome.state, (Date.now() - receivedAt) / 1000, outcome.state === "failed" ? outcome.error : null);
   return { outcome, finished };
+}
+
+/**
+ * The running-mark, asked again while the database is unreachable (a restart, an outage): the try
+ * has not started, so waiting costs only time, whereas failing it would spend a try (and leave it
+ * queued, since the failure could not be recorded either). Resolves as markRunning does.
+ */
+async function markRunningPatiently(outcomes: OutcomeBuffer, key: TryKey, on: Parameters<OutcomeBuffer["markRunning"]>[1]): Promise<boolean> {
+  const deadline = Date.now() + START_PATIENCE_MS;
+  for (let delayMs = 250; ; delayMs = Math.min(2 * delayMs, 5_000)) {
+    try {
+      return await outcomes.markRunning(key, on);
+    } catch (error) {
+      if (!isConnectionError(error) || Date.now() + delayMs > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
 }
 
 export function tryKeyOf(ti: QueuedTaskInstance): TryKey {

@@ -10,10 +10,12 @@ export function registerWebserverCommand(program: Command): void {
     .action(async () => {
       const [{ buildApiServer }, { cliConfig, openCliDatabase }, { createLogger }] = await Promise.all([import("@updraft/api"), import("../cli-context.ts"), import("../logger.ts")]);
       const config = cliConfig();
-      const database = await openCliDatabase({ logger: createLogger(config, "webserver") });
+      // "Postgres unreachable" / "Redis unreachable" and "... is back": one line each per outage.
+      const logger = createLogger(config, "webserver");
+      const database = await openCliDatabase({ logger });
       // With the distributed executor the webserver also shows the broker: bull-board and queue lengths.
       const { Broker } = config.executor === "distributed" ? await import("@updraft/broker") : { Broker: undefined };
-      const broker = Broker ? new Broker({ redisUrl: config.redisUrl, prefix: config.brokerPrefix }) : undefined;
+      const broker = Broker ? new Broker({ redisUrl: config.redisUrl, prefix: config.brokerPrefix, logger }) : undefined;
       const server = await buildApiServer({ database, config, broker, logger: { level: config.logLevel } });
       let stopping: Promise<void> | undefined;
       const stop = (signal: NodeJS.Signals) =>

@@ -32,7 +32,8 @@ export function healthRoutes(app: ApiApp, { db, config }: ApiContext, broker?: B
         await db.execute(sql`select 1`);
         heartbeat = await latestJobHeartbeat(db, "scheduler");
       } catch (error) {
-        request.log.warn({ err: error }, "health check: metadatabase unreachable");
+        // The process's outage log already says "Postgres unreachable" once; not once per probe.
+        request.log.debug({ err: error }, "health check: metadatabase unreachable");
         databaseOk = false;
       }
       const schedulerOk = heartbeat !== null && Date.now() - heartbeat.getTime() < thresholdMs;
