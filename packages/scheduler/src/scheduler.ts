@@ -181,6 +181,7 @@ export class Scheduler {
     let progress;
     if (full) progress = await progressRunningRuns(db, dags, now, "all");
     else progress = await progressRunningRuns(db, dags, now, [...dirty, ...(await runsWithDueRetries(db, now))]);
+    for (const run of progress.timedOut) this.options.logger.warn({ dagId: run.dagId, runId: run.runId }, `run failed: ${run.reason}`);
     if (progress.finishedRuns > 0) {
       this.runsFinished = true;
       this.nudge();
