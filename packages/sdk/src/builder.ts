@@ -32,6 +32,8 @@ export class DagBuilder {
   constructor(
     readonly dagId: string,
     private readonly defaults: DefaultArgs,
+    /** The DAG's schedule (cron or preset), null for none: latestOnly() reads it. */
+    readonly schedule: string | null = null,
   ) {}
 
   addTask(

@@ -104,7 +104,7 @@ export function dag(options: DagOptions, build: () => void): Dag {
     throw new UpdraftError("UPDRAFT_DAG_INVALID", `dagId must be 1-250 letters, digits, '_', '-' or '.', got ${JSON.stringify(options?.dagId)}`);
   }
   validateDagOptions(options);
-  const builder = new DagBuilder(options.dagId, options.defaultArgs ?? {});
+  const builder = new DagBuilder(options.dagId, options.defaultArgs ?? {}, typeof options.schedule === "string" ? options.schedule : null);
   withBuilder(builder, build);
   return new Dag(options, builder.tasks());
 }
