@@ -19,3 +19,5 @@ export type { VariableGetOptions } from "./secrets/variable.ts";
 export { Connection, connectionEnvName, parseConnectionEnv } from "./secrets/connection.ts";
 export { installSecretsLookup, currentSecretsLookup } from "./secrets/lookup.ts";
 export type { SecretsLookup, ConnectionLookupResult } from "./secrets/lookup.ts";
+export type { TaskCallback, TaskCallbacks, DagCallback, DagCallbacks, DagRunCallbackContext, TaskCallbackName } from "./callbacks.ts";
+export { TASK_CALLBACKS, DAG_CALLBACKS } from "./callbacks.ts";
