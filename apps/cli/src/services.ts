@@ -34,6 +34,7 @@ export async function startSchedulerService(database: UpdraftDatabase, config: F
       pausedAtCreation: config.dagsArePausedAtCreation,
       intervalMs: DAG_PARSE_INTERVAL_MS,
     },
+    callbacks: { dagsFolder: config.dagsFolder },
   });
   await scheduler.start();
   return {

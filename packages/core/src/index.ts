@@ -18,3 +18,4 @@ export * from "./connection-uri.ts";
 export * from "./secrets-masker.ts";
 export * from "./params.ts";
 export * from "./try-log.ts";
+export * from "./latest-only.ts";

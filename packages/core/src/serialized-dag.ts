@@ -43,6 +43,8 @@ export interface SerializedTask {
   waitForDownstream?: boolean;
   /** Airflow's `max_active_tis_per_dag`; absent or null means no task-level limit. */
   maxActiveTisPerDag?: number | null;
+  /** Names of the task's callbacks (onExecute, onSuccess, onFailure, onRetry, onSkipped); absent: none. */
+  callbacks?: string[];
 }
 
 export interface SerializedDag {
@@ -62,6 +64,8 @@ export interface SerializedDag {
   params: Record<string, JsonValue>;
   /** Airflow's `dagrun_timeout` in ms; absent or null means none. */
   dagrunTimeoutMs?: number | null;
+  /** Names of the DAG's run callbacks (onSuccess, onFailure); absent: none. */
+  callbacks?: string[];
   /** JSON Schemas of the typed params (Airflow's `Param`), checked when a run is triggered. Absent: none. */
   paramSchemas?: Record<string, ParamSchema>;
   tasks: SerializedTask[];

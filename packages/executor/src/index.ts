@@ -13,3 +13,4 @@ export { runAndRecordTry, tryKeyOf } from "./record-try.ts";
 export type { RecordTryContext, RecordedTry } from "./record-try.ts";
 export { OutcomeBuffer } from "./outcome-buffer.ts";
 export type { OutcomeBufferOptions } from "./outcome-buffer.ts";
+export { ExternalStops } from "./external-stops.ts";

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { errorMessage, logTryFinished, logTryReceived, type JsonValue, type Logger, type QueuedTaskInstance } from "@updraft/core";
 import { isConnectionError, readResults, type FernetCipher, type FinishedTry, type LogRecord, type TryEnd, type TryKey, type UpdraftDb } from "@updraft/db";
+import type { ExternalStops } from "./external-stops.ts";
 import { lookupSecret } from "./lookup-secret.ts";
 import type { OutcomeBuffer } from "./outcome-buffer.ts";
 import type { TaskProcessPool } from "./local/process-pool.ts";
@@ -28,6 +29,8 @@ export interface RecordTryContext {
   outcomes: OutcomeBuffer;
   /** Decrypts the variables and connections tasks read (UPDRAFT_FERNET_KEY). @defaultValue null // plain values only */
   cipher?: FernetCipher | null;
+  /** Follows the try so that it is stopped once its task instance ended elsewhere. @defaultValue none */
+  stops?: ExternalStops;
 }
 
 export type RecordedTry = { outcome: TryOutcome; finished: FinishedTry } | { outcome: "refused" };
@@ -42,6 +45,7 @@ export async function runAndRecordTry(ti: QueuedTaskInstance, ctx: RecordTryCont
   const receivedAt = Date.now();
   logTryReceived(logger, key, ctx.workerName);
   let outcome: TryOutcome | "refused";
+  const stop = ctx.stops?.track(key);
   try {
     const inputs = await readInputs(db, ti);
     outcome = await ctx.pool.run(
@@ -62,6 +66,7 @@ export async function runAndRecordTry(ti: QueuedTaskInstance, ctx: RecordTryCont
         onLog: (line) => addLog(line.stream, line.line, line.at),
         onLookup: (kind, name) => lookupSecret(db, ctx.cipher ?? null, kind, name),
         deadlineMs: ti.executionTimeoutMs === null ? null : ti.executionTimeoutMs + KILL_GRACE_MS,
+        ...(stop ? { stop } : {}),
       },
     );
   } catch (error) {
@@ -69,6 +74,8 @@ export async function runAndRecordTry(ti: QueuedTaskInstance, ctx: RecordTryCont
     // retries apply; if the try never became running, the running-mark now makes it so.
     await outcomes.markRunning(key, { ...on, pid: process.pid }).catch(() => false);
     outcome = { state: "failed", error: `could not run the try: ${errorMessage(error)}`, timedOut: false };
+  } finally {
+    ctx.stops?.untrack(key);
   }
   if (outcome === "refused") {
     logger.warn({ ti: key }, "try was no longer queued when its process was ready; dropped");

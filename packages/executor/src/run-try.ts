@@ -31,10 +31,15 @@ export interface TryRequest {
    * @defaultValue null // environment only (`dags test`)
    */
   secrets?: SecretsLookup | null;
+  /** Timeout of each task callback. @defaultValue CALLBACK_TIMEOUT_MS (30 s) */
+  callbackTimeoutMs?: number;
 }
 
 /** How long a timed-out try has, after `ctx.signal` aborts, to stop before it is killed. */
 export const TIMEOUT_GRACE_MS = 1_000;
+
+/** How long a task callback may run before it is given up on (logged; no state changes). */
+export const CALLBACK_TIMEOUT_MS = 30_000;
 
 export async function runTry(request: TryRequest): Promise<TryOutcome> {
   // Secrets fetched during this try are masked in its log lines (Airflow's secrets masker).
@@ -46,14 +51,59 @@ export async function runTry(request: TryRequest): Promise<TryOutcome> {
 }
 
 async function runTryUnmasked(request: TryRequest): Promise<TryOutcome> {
-  const { spec, runtime } = request.dag.task(request.taskId);
+  const { spec, callbacks } = request.dag.task(request.taskId);
+  const ctx = contextOf(request, spec.retries + 1);
+  // As Airflow's callbacks: onExecute before the work, then the one matching the outcome.
+  await runCallback(ctx, "onExecute", callbacks.onExecute, null, request.callbackTimeoutMs);
+  let thrown: unknown = null;
+  const outcome = await runWork(request, ctx.ctx, ctx.controller, (error) => (thrown = error));
+  const error = outcome.state === "failed" ? (thrown instanceof Error ? thrown : new Error(outcome.error)) : null;
+  const which = callbackFor(outcome, request.tryNumber, spec.retries + 1);
+  await runCallback(ctx, which, callbacks[which], error, request.callbackTimeoutMs);
+  return outcome;
+}
+
+/**
+ * Which callback a try's outcome calls: onSuccess, onSkipped, or for a failure onRetry while
+ * tries remain (and the failure is not final, like a sensor's timeout), else onFailure.
+ */
+export function callbackFor(outcome: TryOutcome, tryNumber: number, maxTries: number): "onSuccess" | "onSkipped" | "onRetry" | "onFailure" {
+  if (outcome.state === "success") return "onSuccess";
+  if (outcome.state === "skipped") return "onSkipped";
+  return tryNumber < maxTries && outcome.final !== true ? "onRetry" : "onFailure";
+}
+
+// A callback that throws or outlives its timeout is logged on the try's log; the outcome stands.
+async function runCallback(
+  c: { ctx: TaskContext },
+  name: string,
+  callback: ((ctx: TaskContext, error: Error | null) => unknown) | undefined,
+  error: Error | null,
+  timeoutMs = CALLBACK_TIMEOUT_MS,
+): Promise<void> {
+  if (!callback) return;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const result = await Promise.race([
+      Promise.resolve().then(() => callback(c.ctx, error)).then(() => "done" as const),
+      new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs))),
+    ]);
+    if (result === "timeout") c.ctx.log(`${name} callback did not finish within ${formatDuration(timeoutMs)}; given up (no state changed)`);
+  } catch (failure) {
+    c.ctx.log(`${name} callback failed (no state changed): ${failure instanceof Error && failure.stack ? failure.stack : errorMessage(failure)}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function contextOf(request: TryRequest, maxTries: number): { ctx: TaskContext; controller: AbortController } {
   const controller = new AbortController();
   const ctx: TaskContext = {
     dagId: request.dag.dagId,
     runId: request.runId,
     taskId: request.taskId,
     tryNumber: request.tryNumber,
-    maxTries: spec.retries + 1,
+    maxTries,
     logicalDate: request.logicalDate,
     dataIntervalStart: request.dataIntervalStart,
     dataIntervalEnd: request.dataIntervalEnd,
@@ -62,7 +112,11 @@ async function runTryUnmasked(request: TryRequest): Promise<TryOutcome> {
     log: (message, ...values) => request.sink({ stream: "log", line: format(message, ...values), at: new Date() }),
     signal: controller.signal,
   };
+  return { ctx, controller };
+}
 
+async function runWork(request: TryRequest, ctx: TaskContext, controller: AbortController, onThrown: (error: unknown) => void): Promise<TryOutcome> {
+  const { spec, runtime } = request.dag.task(request.taskId);
   const attempt = (async (): Promise<TryOutcome> => {
     switch (runtime.kind) {
       case "task":
@@ -82,6 +136,7 @@ async function runTryUnmasked(request: TryRequest): Promise<TryOutcome> {
     }
   })().catch((error: unknown): TryOutcome => {
     if (isTaskSkipped(error)) return { state: "skipped", reason: error.message };
+    onThrown(error);
     const text = isUpdraftError(error) ? error.describe() : error instanceof Error && error.stack ? error.stack : errorMessage(error);
     return { state: "failed", error: text, timedOut: false };
   });

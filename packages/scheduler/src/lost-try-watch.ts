@@ -5,7 +5,7 @@
 import { errorMessage, type Executor, type Logger } from "@updraft/core";
 import type { UpdraftDb } from "@updraft/db";
 import { DagCache } from "./store/dag-cache.ts";
-import { failZombies, recoverStaleQueued, type LostTryThresholds } from "./store/lost-tries-store.ts";
+import { failZombies, recoverStaleQueued, type LostTry, type LostTryThresholds } from "./store/lost-tries-store.ts";
 
 export interface LostTryWatchOptions {
   db: UpdraftDb;
@@ -17,6 +17,8 @@ export interface LostTryWatchOptions {
   /** Called when a check failed or re-sent tries, so the scheduler runs a pass. */
   onRecovered: () => void;
   now?: () => Date;
+  /** Called for each try failed as lost (its task's onFailure / onRetry are run scheduler-side). @defaultValue none */
+  onLostTry?: (lost: LostTry) => void;
   /** The scheduler's DAG cache, shared so the process holds each parsed DAG once. @defaultValue a cache of its own */
   dags?: DagCache;
 }
@@ -65,7 +67,7 @@ export class LostTryWatch {
         this.blind = false;
         this.notBefore = now;
       }
-      const failed = await failZombies(db, dags, executor, thresholds, now, this.notBefore, logger);
+      const failed = await failZombies(db, dags, executor, thresholds, now, this.notBefore, logger, this.options.onLostTry);
       if (failed > 0) this.options.onRecovered();
       return failed;
     } catch (error) {

@@ -5,14 +5,16 @@
 // work). Any other wake-up (trigger, pause, clear, DAG parse) and the periodic heartbeat run a full
 // pass that reconciles every running run, so a lost event costs latency, never correctness.
 import { hostname } from "node:os";
-import { errorMessage, logTryQueued, type Executor, type Logger } from "@updraft/core";
-import { parseWakePayload, SCHEDULER_CHANNEL, schedulerJobs, type RunKey, type UpdraftDatabase } from "@updraft/db";
-import { eq } from "drizzle-orm";
+import { errorMessage, logTryQueued, type Executor, type JsonValue, type Logger } from "@updraft/core";
+import { dagRuns, parseWakePayload, SCHEDULER_CHANNEL, schedulerJobs, type RunKey, type UpdraftDatabase } from "@updraft/db";
+import { and, eq } from "drizzle-orm";
 import { processDagsFolder, type DagProcessingOptions } from "./dag-processor.ts";
+import { CallbackRunner } from "./callback-runner.ts";
+import { dagCallbackJobs } from "./store/callback-store.ts";
 import { claimTaskInstances } from "./store/claim-store.ts";
 import { DagCache } from "./store/dag-cache.ts";
 import { LostTryWatch } from "./lost-try-watch.ts";
-import type { LostTryThresholds } from "./store/lost-tries-store.ts";
+import type { LostTry, LostTryThresholds } from "./store/lost-tries-store.ts";
 import { progressRunningRuns, runsWithDueRetries } from "./store/progress-store.ts";
 import { updateNextDagruns } from "./store/next-dagrun-store.ts";
 import { createDueScheduledRuns, startQueuedRuns } from "./store/run-store.ts";
@@ -34,6 +36,11 @@ export interface SchedulerOptions {
   logger: Logger;
   /** Parse the DAGs folder at start and every `intervalMs` (omit when another process does it). */
   dagProcessing?: DagProcessingOptions & { intervalMs: number };
+  /**
+   * Where DAG callbacks (onSuccess / onFailure of a run) run: the DAGs folder their files are
+   * imported from, and each callback's timeout. @defaultValue none: DAG callbacks are not run
+   */
+  callbacks?: { dagsFolder: string; timeoutMs?: number };
   now?: () => Date;
 }
 
@@ -57,11 +64,15 @@ export class Scheduler {
   /** A run finished in the last pass: queued runs may start now. */
   private runsFinished = false;
   private readonly lostTryWatch: LostTryWatch;
+  private readonly callbackRunner: CallbackRunner | null;
   /** Passes run so far (exposed for metrics and tests). */
   passes = 0;
 
   constructor(private readonly options: SchedulerOptions) {
     this.now = options.now ?? (() => new Date());
+    this.callbackRunner = options.callbacks
+      ? new CallbackRunner({ dagsFolder: options.callbacks.dagsFolder, logger: options.logger, ...(options.callbacks.timeoutMs === undefined ? {} : { timeoutMs: options.callbacks.timeoutMs }) })
+      : null;
     this.lostTryWatch = new LostTryWatch({
       db: options.database.db,
       executor: options.executor,
@@ -71,6 +82,7 @@ export class Scheduler {
       onRecovered: () => this.requestFullPass(),
       now: this.now,
       dags: this.cache,
+      onLostTry: (lost) => void this.lostTryCallback(lost),
     });
   }
 
@@ -110,6 +122,7 @@ export class Scheduler {
     this.wake?.();
     await this.loop;
     await this.lostTryWatch.stop();
+    await this.callbackRunner?.drain();
     await this.parsing;
     await this.unlisten?.();
     if (this.jobId !== null) {
@@ -181,6 +194,12 @@ export class Scheduler {
     let progress;
     if (full) progress = await progressRunningRuns(db, dags, now, "all");
     else progress = await progressRunningRuns(db, dags, now, [...dirty, ...(await runsWithDueRetries(db, now))]);
+    for (const run of progress.timedOut) this.options.logger.warn({ dagId: run.dagId, runId: run.runId }, `run failed: ${run.reason}`);
+    if (this.callbackRunner && progress.ended.length > 0) {
+      const reasons = new Map(progress.timedOut.map((t) => [`${t.dagId}\u0000${t.runId}`, t.reason]));
+      // Handed off, not awaited: a slow callback never holds up the pass.
+      for (const job of await dagCallbackJobs(db, dags, progress.ended, reasons)) void this.callbackRunner.submit(job);
+    }
     if (progress.finishedRuns > 0) {
       this.runsFinished = true;
       this.nudge();
@@ -197,6 +216,33 @@ export class Scheduler {
     // Another scheduler is claiming right now; look again shortly rather than spin.
     if (!claim.ran) setTimeout(() => this.nudge(), 50).unref();
     await this.housekeeping(now);
+  }
+
+  // A try lost with its worker never ran its own onFailure / onRetry: the callback runner does.
+  private async lostTryCallback(lost: LostTry): Promise<void> {
+    const which = lost.state === "failed" ? "onFailure" : "onRetry";
+    const dag = this.cache.get(lost.dagId);
+    if (!this.callbackRunner || !dag?.tasks.get(lost.taskId)?.callbacks?.includes(which)) return;
+    try {
+      const [run] = await this.options.database.db
+        .select({ logicalDate: dagRuns.logicalDate, conf: dagRuns.conf })
+        .from(dagRuns)
+        .where(and(eq(dagRuns.dagId, lost.dagId), eq(dagRuns.runId, lost.runId)));
+      if (!run) return;
+      await this.callbackRunner.submit({
+        fileloc: dag.serialized.fileloc,
+        dagId: lost.dagId,
+        runId: lost.runId,
+        taskId: lost.taskId,
+        tryNumber: lost.tryNumber,
+        which,
+        logicalDate: run.logicalDate.toISOString(),
+        conf: (run.conf ?? {}) as Record<string, JsonValue>,
+        error: lost.error,
+      });
+    } catch (error) {
+      this.options.logger.warn({ err: errorMessage(error), ti: lost }, `could not run the lost try's ${which} callback`);
+    }
   }
 
   // The slow periodic part of a pass: heartbeat, DAG parsing (lost tries have their own watch).

@@ -2,7 +2,11 @@
 // is a direct downstream task of the branch (anything else is a mistake in the DAG).
 import { UpdraftError, type DagGraph } from "@updraft/core";
 
+/** What a branch returns to follow every direct downstream task (latestOnly() does when the run is the latest). */
+export const FOLLOW_ALL_DOWNSTREAM: unique symbol = Symbol.for("updraft.branch-follow-all");
+
 export function normaliseBranchChoice(graph: DagGraph, branchTaskId: string, choice: unknown): string[] {
+  if (choice === FOLLOW_ALL_DOWNSTREAM) return [...new Set(graph.downstream.get(branchTaskId) ?? [])];
   const raw = choice === null || choice === undefined ? [] : Array.isArray(choice) ? choice : [choice];
   const ids = raw.map((item: unknown) => {
     if (typeof item === "string") return item;

@@ -2,6 +2,7 @@
 // Airflow's `with DAG(...)` block). The builder turns options into serialized specs, records edges
 // and checks that handles belong to this DAG.
 import { UpdraftError, parseDuration, isTriggerRule, type SerializedSensor, type SerializedTask } from "@updraft/core";
+import { pickCallbacks, TASK_CALLBACKS, type TaskCallbacks } from "./callbacks.ts";
 import type { DefaultArgs, TaskOptions } from "./options.ts";
 import type { TaskRuntime } from "./runtime.ts";
 import type { InputHandles, TaskHandle } from "./task-handle.ts";
@@ -12,6 +13,7 @@ interface Draft {
   spec: Omit<SerializedTask, "upstream">;
   upstream: Set<string>;
   runtime: TaskRuntime;
+  callbacks: TaskCallbacks;
 }
 
 class Handle implements TaskHandle<unknown> {
@@ -32,6 +34,8 @@ export class DagBuilder {
   constructor(
     readonly dagId: string,
     private readonly defaults: DefaultArgs,
+    /** The DAG's schedule (cron or preset), null for none: latestOnly() reads it. */
+    readonly schedule: string | null = null,
   ) {}
 
   addTask(
@@ -41,7 +45,15 @@ export class DagBuilder {
   ): TaskHandle<never> {
     const merged = { ...this.defaults, ...options };
     const spec = toSpec(this.dagId, merged, runtime, sensor);
-    const draft: Draft = { spec, upstream: new Set(), runtime };
+    const callbacks = pickCallbacks(merged as Record<string, unknown>, TASK_CALLBACKS) as TaskCallbacks;
+    for (const name of TASK_CALLBACKS) {
+      if (merged[name] !== undefined && typeof merged[name] !== "function") {
+        throw new UpdraftError("UPDRAFT_DAG_INVALID", `task "${spec.taskId}" of DAG "${this.dagId}": ${name} must be a function`);
+      }
+    }
+    // The spec records which callbacks exist (the scheduler runs onFailure/onRetry of lost tries).
+    if (Object.keys(callbacks).length > 0) spec.callbacks = TASK_CALLBACKS.filter((n) => callbacks[n] !== undefined);
+    const draft: Draft = { spec, upstream: new Set(), runtime, callbacks };
     for (const [name, handle] of Object.entries(options.inputs ?? {})) {
       spec.inputs[name] = this.resolve(handle, `input "${name}" of task "${spec.taskId}"`).spec.taskId;
       draft.upstream.add(handle.taskId);
@@ -57,8 +69,8 @@ export class DagBuilder {
     this.resolve(downstream, `a dependent of "${upstream.taskId}"`).upstream.add(up.spec.taskId);
   }
 
-  tasks(): Array<{ spec: SerializedTask; runtime: TaskRuntime }> {
-    return this.drafts.map((d) => ({ spec: { ...d.spec, upstream: [...d.upstream].sort() }, runtime: d.runtime }));
+  tasks(): Array<{ spec: SerializedTask; runtime: TaskRuntime; callbacks: TaskCallbacks }> {
+    return this.drafts.map((d) => ({ spec: { ...d.spec, upstream: [...d.upstream].sort() }, runtime: d.runtime, callbacks: d.callbacks }));
   }
 
   private resolve(handle: TaskHandle<unknown>, role: string): Draft {

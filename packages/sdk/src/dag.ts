@@ -14,6 +14,7 @@ import {
   type SerializedDag,
 } from "@updraft/core";
 import { DagBuilder, ID_PATTERN, withBuilder } from "./builder.ts";
+import { DAG_CALLBACKS, pickCallbacks, type DagCallbacks } from "./callbacks.ts";
 import type { DagOptions } from "./options.ts";
 import { isParam, type Param } from "./param.ts";
 import type { DefinedTask } from "./runtime.ts";
@@ -53,6 +54,11 @@ export class Dag {
     return typed.length === 0 ? undefined : Object.fromEntries(typed.map(([name, p]) => [name, p.schema]));
   }
 
+  /** The DAG's run callbacks (onSuccess, onFailure). */
+  get callbacks(): DagCallbacks {
+    return pickCallbacks(this.options as unknown as Record<string, unknown>, DAG_CALLBACKS) as DagCallbacks;
+  }
+
   /** Task ids in dependency order. */
   get taskIds(): readonly string[] {
     return this.graph.order;
@@ -85,6 +91,7 @@ export class Dag {
       params: this.params,
       ...(o.dagrunTimeout === undefined ? {} : { dagrunTimeoutMs: parseDuration(o.dagrunTimeout, `DAG "${this.dagId}": dagrunTimeout`) }),
       ...(this.paramSchemas ? { paramSchemas: this.paramSchemas } : {}),
+      ...(Object.keys(this.callbacks).length > 0 ? { callbacks: DAG_CALLBACKS.filter((n) => this.callbacks[n] !== undefined) } : {}),
       tasks: this.graph.order.map((id) => this.task(id).spec),
     };
   }
@@ -104,7 +111,7 @@ export function dag(options: DagOptions, build: () => void): Dag {
     throw new UpdraftError("UPDRAFT_DAG_INVALID", `dagId must be 1-250 letters, digits, '_', '-' or '.', got ${JSON.stringify(options?.dagId)}`);
   }
   validateDagOptions(options);
-  const builder = new DagBuilder(options.dagId, options.defaultArgs ?? {});
+  const builder = new DagBuilder(options.dagId, options.defaultArgs ?? {}, typeof options.schedule === "string" ? options.schedule : null);
   withBuilder(builder, build);
   return new Dag(options, builder.tasks());
 }
@@ -121,6 +128,9 @@ function validateDagOptions(o: DagOptions): void {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
       throw invalid(`${key} must be a whole number >= 1, got ${String(value)}`);
     }
+  }
+  for (const name of DAG_CALLBACKS) {
+    if (o[name] !== undefined && typeof o[name] !== "function") throw new UpdraftError("UPDRAFT_DAG_INVALID", `DAG "${o.dagId}": ${name} must be a function`);
   }
   if (o.dagrunTimeout !== undefined) parseDuration(o.dagrunTimeout, `DAG "${o.dagId}": dagrunTimeout`);
   if (o.params !== undefined) {

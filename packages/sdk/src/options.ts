@@ -1,10 +1,11 @@
 // The options a DAG author sets, with their defaults. These types are the public SDK surface:
 // every option documents its default and unit.
 import type { Duration, JsonValue, TriggerRule } from "@updraft/core";
+import type { DagCallbacks, TaskCallbacks } from "./callbacks.ts";
 import type { Param } from "./param.ts";
 
-/** Options every kind of task accepts (task, bash, branch, sensor). */
-export interface TaskOptions {
+/** Options every kind of task accepts (task, bash, branch, sensor), callbacks included. */
+export interface TaskOptions extends TaskCallbacks {
   /** Unique id of the task within its DAG: letters, digits, `_`, `-` and `.`. */
   taskId: string;
   /**
@@ -83,8 +84,8 @@ export interface TaskOptions {
 /** Task options that a DAG's `defaultArgs` may set for all of its tasks. */
 export type DefaultArgs = Omit<TaskOptions, "taskId">;
 
-/** Options of a DAG. */
-export interface DagOptions {
+/** Options of a DAG, with its run callbacks (`onSuccess`, `onFailure`). */
+export interface DagOptions extends DagCallbacks {
   /** Unique id of the DAG across the DAGs folder: letters, digits, `_`, `-` and `.`. */
   dagId: string;
   /**

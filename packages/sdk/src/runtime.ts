@@ -1,6 +1,7 @@
 // The executable side of a defined task: what the executor calls. Kept apart from the serialized
 // spec, which is plain data the scheduler may read without importing user code.
 import type { SerializedTask } from "@updraft/core";
+import type { TaskCallbacks } from "./callbacks.ts";
 import type { TaskContext } from "./context.ts";
 
 export type TaskInputValues = Readonly<Record<string, unknown>>;
@@ -22,4 +23,6 @@ export type TaskRuntime =
 export interface DefinedTask {
   readonly spec: SerializedTask;
   readonly runtime: TaskRuntime;
+  /** Its callbacks (own or from defaultArgs). */
+  readonly callbacks: TaskCallbacks;
 }

@@ -11,7 +11,7 @@ import { Worker as BullWorker, type Job } from "bullmq";
 import { errorMessage, type Logger } from "@updraft/core";
 import { deregisterWorker, heartbeatRunningTries, heartbeatWorker, registerWorker, type FernetCipher, type UpdraftDb } from "@updraft/db";
 import { fromJobData, TRY_JOB, type Broker, type TryJobData } from "@updraft/broker";
-import { OutcomeBuffer, runAndRecordTry, TaskProcessPool } from "@updraft/executor";
+import { ExternalStops, OutcomeBuffer, runAndRecordTry, TaskProcessPool } from "@updraft/executor";
 
 export interface WorkerOptions {
   db: UpdraftDb;
@@ -49,6 +49,7 @@ function isRedisConnectionError(error: Error): boolean {
 export class UpdraftWorker {
   private readonly pool: TaskProcessPool;
   private readonly outcomes: OutcomeBuffer;
+  private readonly stops = new ExternalStops();
   private readonly consumers: BullWorker<TryJobData>[] = [];
   private heartbeat: NodeJS.Timeout | null = null;
   private beating: Promise<void> | null = null;
@@ -125,6 +126,7 @@ export class UpdraftWorker {
         logger: this.options.logger,
         outcomes: this.outcomes,
         cipher: this.options.cipher ?? null,
+        stops: this.stops,
       });
       // Resolved only after the outcome's flush committed: returning now acknowledges the job.
       if (recorded.outcome === "refused") return "refused";
@@ -145,6 +147,7 @@ export class UpdraftWorker {
     try {
       await heartbeatWorker(db, name, { active: this.active, ...counters });
       if (this.active > 0) await heartbeatRunningTries(db, name);
+      if (this.active > 0) await this.stops.check(db, logger);
       if (this.heartbeatFailing) logger.info({ name }, "worker heartbeats resumed");
       this.heartbeatFailing = false;
     } catch (error) {

@@ -5,6 +5,7 @@
 import { hostname } from "node:os";
 import { errorMessage, type Executor, type Logger, type QueuedTaskInstance } from "@updraft/core";
 import { heartbeatRunningTries, type FernetCipher, type RunKey, type UpdraftDb } from "@updraft/db";
+import { ExternalStops } from "../external-stops.ts";
 import { OutcomeBuffer } from "../outcome-buffer.ts";
 import { runAndRecordTry, tryKeyOf } from "../record-try.ts";
 import { TaskProcessPool } from "./process-pool.ts";
@@ -39,6 +40,7 @@ export class LocalExecutor implements Executor {
   private readonly workerName: string;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly outcomes: OutcomeBuffer;
+  private readonly stops = new ExternalStops();
 
   constructor(private readonly options: LocalExecutorOptions) {
     this.pool = new TaskProcessPool({ size: options.slots, maxTriesPerChild: options.maxTriesPerChild ?? 1_000 });
@@ -50,6 +52,7 @@ export class LocalExecutor implements Executor {
       heartbeatRunningTries(options.db, this.workerName).catch((error: unknown) =>
         options.logger.warn({ err: errorMessage(error) }, "heartbeat of running tries failed"),
       );
+      void this.stops.check(options.db, options.logger);
     }, options.heartbeatMs ?? 5_000);
     this.heartbeat.unref();
   }
@@ -70,6 +73,7 @@ export class LocalExecutor implements Executor {
         logger: this.options.logger,
         outcomes: this.outcomes,
         cipher: this.options.cipher ?? null,
+        stops: this.stops,
       })
         .then(() => undefined)
         .catch((error: unknown) => this.options.logger.error({ err: errorMessage(error), ti: tryKeyOf(ti) }, "recording a try failed"))

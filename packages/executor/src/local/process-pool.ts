@@ -7,6 +7,7 @@
 // crash) and that the task process kills when its parent dies.
 import { fork, type ChildProcess } from "node:child_process";
 import { siblingModule, updraftNodeArgs } from "@updraft/dag-loader";
+import { errorMessage } from "@updraft/core";
 import type { LogLine, TryOutcome } from "../task-outcome.ts";
 import type { FromChild, SecretKind, ToChild, TryJob } from "./pool-protocol.ts";
 
@@ -44,6 +45,8 @@ export interface RunHooks {
   onLog(line: LogLine): void;
   /** Kill the process if the try has not ended by then (a task stuck where it cannot be aborted). */
   deadlineMs: number | null;
+  /** Aborted when the try ended elsewhere (ExternalStops): its process is killed at once. */
+  stop?: AbortSignal;
   /** Answers the task's Variable.get / Connection.get from the database. @defaultValue none: null (not found) */
   onLookup?(kind: SecretKind, key: string): Promise<unknown>;
 }
@@ -98,8 +101,17 @@ export class TaskProcessPool {
   private exchange(child: PooledChild, job: TryJob, hooks: RunHooks): Promise<TryOutcome> {
     return new Promise((resolve) => {
       let deadline: NodeJS.Timeout | undefined;
+      const kill = (outcome: TryOutcome) => {
+        child.process.off("exit", onExit);
+        this.children.delete(child);
+        killGroups(child);
+        child.process.kill("SIGKILL");
+        finish(outcome);
+      };
+      const onStop = () => kill({ state: "failed", error: `stopped: ${errorMessage(hooks.stop?.reason)}; its process was killed`, timedOut: false });
       const finish = (outcome: TryOutcome) => {
         clearTimeout(deadline);
+        hooks.stop?.removeEventListener("abort", onStop);
         child.process.off("message", onMessage);
         child.process.off("exit", onExit);
         resolve(outcome);
@@ -121,14 +133,13 @@ export class TaskProcessPool {
       child.process.on("message", onMessage);
       child.process.on("exit", onExit);
       if (hooks.deadlineMs !== null) {
-        deadline = setTimeout(() => {
-          child.process.off("exit", onExit);
-          this.children.delete(child);
-          killGroups(child);
-          child.process.kill("SIGKILL");
-          finish({ state: "failed", error: `the try exceeded its executionTimeout and its process was killed`, timedOut: true });
-        }, hooks.deadlineMs);
+        deadline = setTimeout(
+          () => kill({ state: "failed", error: `the try exceeded its executionTimeout and its process was killed`, timedOut: true }),
+          hooks.deadlineMs,
+        );
       }
+      if (hooks.stop?.aborted) return onStop();
+      hooks.stop?.addEventListener("abort", onStop, { once: true });
       child.process.send({ type: "run", job } satisfies ToChild);
     });
   }

@@ -2,11 +2,13 @@
 // which DAGs get none (paused, as Airflow stops scheduling a paused DAG's tasks). The claim reads
 // candidates per DAG and pool within these rooms, so a DAG or pool that is full never fills the
 // candidate set and starves others (Airflow #18051, #19622). "Why waiting" reads the same rooms.
-import type { Candidate, ConcurrencySnapshot, Selection, BlockReason } from "./select-task-instances.ts";
+import { taskConcurrencyBlock, taskKey, type Candidate, type ConcurrencySnapshot, type Selection, type BlockReason } from "./select-task-instances.ts";
 
 export interface RoomFacts extends ConcurrencySnapshot {
   /** The DAGs the scheduler knows, with their pause state. */
   dags: ReadonlyArray<{ dagId: string; isPaused: boolean }>;
+  /** Tasks that have a `maxActiveTisPerDag`. Default: none. */
+  limitedTasks?: ReadonlyArray<{ dagId: string; taskId: string }>;
 }
 
 export interface ClaimRooms {
@@ -16,6 +18,8 @@ export interface ClaimRooms {
   dagRooms: Map<string, number>;
   /** Pools with open slots: name -> open slots. */
   poolOpen: Map<string, number>;
+  /** Tasks at their `maxActiveTisPerDag` ("dagId\0taskId" -> why): none of their instances is read. */
+  taskFull: Map<string, BlockReason>;
 }
 
 export function claimRooms(f: RoomFacts): ClaimRooms {
@@ -31,7 +35,13 @@ export function claimRooms(f: RoomFacts): ClaimRooms {
     const open = Math.min(global, pool.slots - pool.occupied);
     if (open > 0) poolOpen.set(name, open);
   }
-  return { global, dagRooms, poolOpen };
+  const taskFull = new Map<string, BlockReason>();
+  for (const t of f.limitedTasks ?? []) {
+    const key = taskKey(t.dagId, t.taskId);
+    const block = taskConcurrencyBlock(f, t.dagId, t.taskId, f.activePerTask?.get(key) ?? 0);
+    if (block) taskFull.set(key, block);
+  }
+  return { global, dagRooms, poolOpen, taskFull };
 }
 
 /** What the next claim does with one scheduled task instance, in terms a person can act on. */
@@ -62,6 +72,8 @@ export function claimVerdict<C extends Candidate>(
   if (rooms.global <= 0) return { kind: "blocked", reason: { limit: "parallelism", max: snapshot.parallelism } };
   const maxTasks = snapshot.maxActiveTasks(ti.dagId);
   if (!rooms.dagRooms.has(ti.dagId)) return { kind: "blocked", reason: { limit: "max_active_tasks", dagId: ti.dagId, max: maxTasks } };
+  const taskFull = rooms.taskFull.get(taskKey(ti.dagId, ti.taskId));
+  if (taskFull) return { kind: "blocked", reason: taskFull };
   const pool = snapshot.pools.get(ti.pool);
   if (!pool) return { kind: "blocked", reason: { limit: "pool_missing", pool: ti.pool } };
   const open = rooms.poolOpen.get(ti.pool) ?? 0;

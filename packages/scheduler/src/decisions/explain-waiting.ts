@@ -23,6 +23,11 @@ export interface WaitingFacts {
   /** Running runs of this DAG and its max active runs (for a queued run). */
   runningRuns: number;
   maxActiveRuns: number;
+  /**
+   * For a task instance without state: why `dependsOnPast` / `waitForDownstream` hold it (the
+   * reason decideDependsOnPast gave progress), or undefined when they do not.
+   */
+  heldByPast?: string;
   /** For a scheduled task instance: what the next claim does with it. */
   claim?: ClaimVerdict;
   now: Date;
@@ -30,7 +35,7 @@ export interface WaitingFacts {
 
 export interface Explanation {
   /** Short machine-readable kind of the wait. */
-  reason: "not_waiting" | "dag_paused" | "run_queued" | "upstream" | "trigger_rule" | "retry_delay" | "limit" | "executor" | "finished";
+  reason: "not_waiting" | "dag_paused" | "run_queued" | "upstream" | "depends_on_past" | "trigger_rule" | "retry_delay" | "limit" | "executor" | "finished";
   message: string;
 }
 
@@ -101,6 +106,9 @@ function explainUpstream(f: WaitingFacts): Explanation[] {
   if (decision === "wait" && unfinished.length > 0) {
     const list = unfinished.map((u) => `${u.taskId} (${u.state ?? "no state yet"})`).join(", ");
     return [{ reason: "upstream", message: `waiting for upstream task(s) ${list} (trigger rule ${f.triggerRule})` }];
+  }
+  if (decision === "run" && f.heldByPast !== undefined) {
+    return [{ reason: "depends_on_past", message: `its trigger rule ${f.triggerRule} is met, but ${f.heldByPast} (dependsOnPast)` }];
   }
   if (decision === "run") {
     return [{ reason: "trigger_rule", message: `its trigger rule ${f.triggerRule} is met; the scheduler schedules it on its next pass` }];

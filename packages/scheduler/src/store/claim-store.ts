@@ -6,7 +6,7 @@ import { retryPolicyOf, type JsonValue, type QueuedTaskInstance } from "@updraft
 import { dagRuns, taskInstances, type UpdraftDb } from "@updraft/db";
 import { sql } from "drizzle-orm";
 import { claimRooms, type ClaimRooms } from "../decisions/claim-rooms.ts";
-import { selectTaskInstancesToQueue, type BlockReason, type ConcurrencySnapshot, type Selection } from "../decisions/select-task-instances.ts";
+import { selectTaskInstancesToQueue, taskKey, type BlockReason, type ConcurrencySnapshot, type Selection } from "../decisions/select-task-instances.ts";
 import type { CachedDag } from "./dag-cache.ts";
 
 /** Arbitrary constant naming the claim critical section among Postgres advisory locks. */
@@ -73,6 +73,19 @@ export async function planClaim(db: Pick<UpdraftDb, "execute">, dags: ReadonlyMa
     occupied.set(row.pool, (occupied.get(row.pool) ?? 0) + Number(row.slots ?? 0));
     total += Number(row.n);
   }
+  // Tasks with a maxActiveTisPerDag (Airflow's max_active_tis_per_dag), and their instances in use.
+  const limitedTasks = [...dags.values()].flatMap((d) =>
+    d.isPaused ? [] : d.serialized.tasks.filter((t) => typeof t.maxActiveTisPerDag === "number").map((t) => ({ dagId: d.dagId, taskId: t.taskId })),
+  );
+  const activePerTask = new Map<string, number>();
+  if (limitedTasks.length > 0) {
+    const rows = await db.execute<{ dag_id: string; task_id: string; n: number | string }>(sql`
+      select ti.dag_id, ti.task_id, count(*) as n from task_instances ti
+      join unnest(${param(limitedTasks.map((t) => t.dagId))}::text[], ${param(limitedTasks.map((t) => t.taskId))}::text[]) as k(dag_id, task_id)
+        on ti.dag_id = k.dag_id and ti.task_id = k.task_id
+      where ti.state in ('queued', 'running') group by ti.dag_id, ti.task_id`);
+    for (const row of rows.rows) activePerTask.set(taskKey(row.dag_id, row.task_id), Number(row.n));
+  }
   const snapshot: ConcurrencySnapshot = {
     parallelism: limits.parallelism,
     activeTotal: total,
@@ -80,8 +93,10 @@ export async function planClaim(db: Pick<UpdraftDb, "execute">, dags: ReadonlyMa
     activePerDag: perDag,
     maxActiveTasks: (dagId) => dags.get(dagId)?.serialized.maxActiveTasks ?? limits.defaultMaxActiveTasks,
     pools: new Map(poolRows.rows.map((p) => [p.name, { slots: Number(p.slots), occupied: occupied.get(p.name) ?? 0 }])),
+    activePerTask,
+    maxActiveTisPerDag: (dagId, taskId) => dags.get(dagId)?.tasks.get(taskId)?.maxActiveTisPerDag ?? null,
   };
-  const rooms = claimRooms({ ...snapshot, dags: [...dags.values()] });
+  const rooms = claimRooms({ ...snapshot, dags: [...dags.values()], limitedTasks });
   const candidates = await readCandidates(db, rooms);
   return { snapshot, rooms, candidates, selection: selectTaskInstancesToQueue(candidates, snapshot) };
 }
@@ -91,14 +106,17 @@ const keyOf = (c: { dagId: string; runId: string; taskId: string }) => `${c.dagI
 
 // Per DAG with room: its best `room` scheduled task instances whose pool can take them now
 // (LATERAL, served by the (dag_id, state, priority_weight) index); then per pool at most `open`
-// of those; then the best `global` overall. Only a bound: the pure selection decides.
+// of those; then the best `global` overall. Tasks at their maxActiveTisPerDag are not read, so they
+// never fill a DAG's room. Only a bound: the pure selection decides.
 async function readCandidates(db: Pick<UpdraftDb, "execute">, rooms: ClaimRooms): Promise<CandidateRow[]> {
   if (rooms.global <= 0 || rooms.dagRooms.size === 0 || rooms.poolOpen.size === 0) return [];
+  const full = [...rooms.taskFull.keys()].map((k) => k.split("\u0000") as [string, string]);
   const rows = await db.execute<{
     dag_id: string; run_id: string; task_id: string; try_number: number; max_tries: number; queue: string; pool: string; pool_slots: number;
     priority_weight: number; logical_date: string | Date; data_interval_start: string | Date | null; data_interval_end: string | Date | null; conf: unknown;
   }>(sql`
     with po(pool, open) as (select * from unnest(${param([...rooms.poolOpen.keys()])}::text[], ${param([...rooms.poolOpen.values()])}::int[])),
+    tf(dag_id, task_id) as (select * from unnest(${param(full.map((f) => f[0]))}::text[], ${param(full.map((f) => f[1]))}::text[])),
     c as (
       select x.* from unnest(${param([...rooms.dagRooms.keys()])}::text[], ${param([...rooms.dagRooms.values()])}::int[]) as d(dag_id, room)
       cross join lateral (
@@ -108,6 +126,7 @@ async function readCandidates(db: Pick<UpdraftDb, "execute">, rooms: ClaimRooms)
         join dag_runs r on r.dag_id = ti.dag_id and r.run_id = ti.run_id and r.state = 'running'
         join po on po.pool = ti.pool and ti.pool_slots <= po.open
         where ti.dag_id = d.dag_id and ti.state = 'scheduled'
+          and not exists (select 1 from tf where tf.dag_id = ti.dag_id and tf.task_id = ti.task_id)
         order by ti.priority_weight desc, r.logical_date, ti.run_id, ti.task_id
         limit d.room
       ) x

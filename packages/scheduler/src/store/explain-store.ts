@@ -8,6 +8,7 @@ import { claimVerdict } from "../decisions/claim-rooms.ts";
 import { explainWaiting, type Explanation } from "../decisions/explain-waiting.ts";
 import { planClaim } from "./claim-store.ts";
 import { DagCache } from "./dag-cache.ts";
+import { heldByPastRuns } from "./past-store.ts";
 import type { SchedulerLimits } from "../scheduler.ts";
 import type { SerializedDag } from "@updraft/core";
 
@@ -36,7 +37,12 @@ export async function explainTaskInstance(
     : [];
   // The claim's own plan (same rooms, candidates and selection), so "ready" means "the next claim takes it".
   const cache = new DagCache();
-  const plan = await planClaim(db, await cache.refresh(db), {
+  const cached = await cache.refresh(db);
+  // dependsOnPast: the same reader and decision progress holds the task instance with.
+  const held = ti.state === null
+    ? (await heldByPastRuns(db, cached, [{ ...key, states: new Map([[key.taskId, { state: null }]]) }])).get(`${key.dagId}\u0000${key.runId}`)?.get(key.taskId)
+    : undefined;
+  const plan = await planClaim(db, cached, {
     parallelism: limits.parallelism,
     defaultMaxActiveTasks: limits.maxActiveTasksPerDag,
     executorFreeSlots: Number.POSITIVE_INFINITY,
@@ -63,6 +69,7 @@ export async function explainTaskInstance(
     runningRuns: running?.n ?? 0,
     maxActiveRuns: serialized.maxActiveRuns ?? limits.maxActiveRunsPerDag,
     claim: verdict,
+    ...(held === undefined ? {} : { heldByPast: held }),
     now,
   });
 }

@@ -33,6 +33,16 @@ export function lossThresholds(thresholds: LostTryThresholds): LossThresholds {
   return { fastAfterMs, slowAfterMs: thresholds.zombieAfterMs, heldAfterMs: Math.max(HELD_ZOMBIE_AFTER_MS, thresholds.zombieAfterMs) };
 }
 
+/** A try failed because its worker was lost: its task's onRetry (up_for_retry) or onFailure (failed) is due. */
+export interface LostTry {
+  dagId: string;
+  runId: string;
+  taskId: string;
+  tryNumber: number;
+  state: "failed" | "up_for_retry";
+  error: string;
+}
+
 /**
  * Fails running tries whose worker is gone (see decisions/find-lost-tries.ts for the rule): each
  * ends as a failed try, retried if retries are left. Silence counts from `notBefore` at the
@@ -46,6 +56,7 @@ export async function failZombies(
   now: Date,
   notBefore: Date,
   logger: Logger,
+  onLost?: (lost: LostTry) => void,
 ): Promise<number> {
   const loss = lossThresholds(thresholds);
   const cutoff = new Date(now.getTime() - loss.fastAfterMs);
@@ -67,6 +78,9 @@ export async function failZombies(
     if (result.accepted) {
       failed++;
       logger.warn({ ti: { dagId: ti.dagId, runId: ti.runId, taskId: ti.taskId, tryNumber: ti.tryNumber }, worker: ti.workerName, silenceMs: silence, held, next: result.state }, "lost try failed");
+      if (result.state === "failed" || result.state === "up_for_retry") {
+        onLost?.({ dagId: ti.dagId, runId: ti.runId, taskId: ti.taskId, tryNumber: ti.tryNumber, state: result.state, error });
+      }
     }
   }
   return failed;

@@ -6,11 +6,17 @@
 import { decideRunProgress, type ProgressTransition, type TaskInstanceSnapshot, type TaskInstanceState } from "@updraft/core";
 import { dagRuns, type RunKey, type UpdraftDb } from "@updraft/db";
 import { eq, sql, type SQL } from "drizzle-orm";
+import { decideDagrunTimeout, type DagrunTimedOut } from "../decisions/dagrun-timeout.ts";
 import type { CachedDag } from "./dag-cache.ts";
+import { followingRuns, heldByPastRuns } from "./past-store.ts";
 
 export interface ProgressResult {
   transitions: number;
   finishedRuns: number;
+  /** Runs that ended in this pass, with Airflow's callback reason ("success", "task_failure", "all_tasks_deadlocked", "timed_out"). */
+  ended: Array<RunKey & { state: "success" | "failed"; reason: string }>;
+  /** Runs failed by their DAG's `dagrunTimeout` (included in finishedRuns). */
+  timedOut: Array<RunKey & { reason: string }>;
   /** Runs looked at. */
   runs: number;
 }
@@ -33,16 +39,21 @@ export async function progressRunningRuns(
   now: Date,
   scope: readonly RunKey[] | "all" = "all",
 ): Promise<ProgressResult> {
-  if (scope !== "all" && scope.length === 0) return { transitions: 0, finishedRuns: 0, runs: 0 };
+  if (scope !== "all" && scope.length === 0) return { transitions: 0, finishedRuns: 0, ended: [], timedOut: [], runs: 0 };
+  // A change in a run may release the next run's `dependsOnPast` tasks: look at that run too.
+  if (scope !== "all") scope = [...scope, ...(await followingRuns(db, dags, scope))];
   const runs =
     scope === "all"
-      ? await db.select({ id: dagRuns.id, dagId: dagRuns.dagId, runId: dagRuns.runId }).from(dagRuns).where(eq(dagRuns.state, "running"))
+      ? await db
+          .select({ id: dagRuns.id, dagId: dagRuns.dagId, runId: dagRuns.runId, startDate: dagRuns.startDate })
+          .from(dagRuns)
+          .where(eq(dagRuns.state, "running"))
       : (
-          await db.execute<{ id: number; dag_id: string; run_id: string }>(sql`
-            select r.id, r.dag_id, r.run_id from dag_runs r join ${runKeys(scope)} on r.dag_id = k.dag_id and r.run_id = k.run_id
+          await db.execute<{ id: number; dag_id: string; run_id: string; start_date: string | Date | null }>(sql`
+            select distinct r.id, r.dag_id, r.run_id, r.start_date from dag_runs r join ${runKeys(scope)} on r.dag_id = k.dag_id and r.run_id = k.run_id
             where r.state = 'running'`)
-        ).rows.map((r) => ({ id: Number(r.id), dagId: r.dag_id, runId: r.run_id }));
-  if (runs.length === 0) return { transitions: 0, finishedRuns: 0, runs: 0 };
+        ).rows.map((r) => ({ id: Number(r.id), dagId: r.dag_id, runId: r.run_id, startDate: r.start_date === null ? null : new Date(r.start_date) }));
+  if (runs.length === 0) return { transitions: 0, finishedRuns: 0, ended: [], timedOut: [], runs: 0 };
   const tis = (
     await db.execute<{ dag_id: string; run_id: string; task_id: string; state: TaskInstanceState | null; next_retry_at: string | Date | null }>(
       scope === "all"
@@ -62,29 +73,80 @@ export async function progressRunningRuns(
   const followed = await branchChoices(db, dags, tis);
 
   const changes: Change[] = [];
-  const finished: Array<{ id: number; state: "success" | "failed" }> = [];
+  const finished: Array<{ id: number; dagId: string; runId: string; state: "success" | "failed"; reason: string }> = [];
+  const timedOut: Array<{ id: number; dagId: string; runId: string; decision: DagrunTimedOut }> = [];
+  const live: Array<(typeof runs)[number] & { instances: Map<string, TaskInstanceSnapshot> }> = [];
   for (const run of runs) {
     const dag = dags.get(run.dagId);
     const instances = byRun.get(runKey(run.dagId, run.runId));
     if (!dag || !instances) continue;
+    const timeout = decideDagrunTimeout({
+      startDate: run.startDate,
+      timeoutMs: dag.serialized.dagrunTimeoutMs ?? null,
+      now,
+      taskStates: new Map([...instances].map(([id, ti]) => [id, ti.state])),
+    });
+    if (timeout) timedOut.push({ id: run.id, dagId: run.dagId, runId: run.runId, decision: timeout });
+    else live.push({ ...run, instances });
+  }
+  const held = await heldByPastRuns(db, dags, live.map((r) => ({ dagId: r.dagId, runId: r.runId, states: r.instances })));
+  for (const run of live) {
+    const dag = dags.get(run.dagId)!;
+    const instances = run.instances;
     const progress = decideRunProgress({
       graph: dag.graph,
       triggerRules: dag.triggerRules,
       instances,
       branchFollowed: followed.get(runKey(run.dagId, run.runId)) ?? new Map(),
       now,
+      heldByOtherRuns: held.get(runKey(run.dagId, run.runId)),
     });
     for (const t of progress.transitions) changes.push({ ...t, dagId: run.dagId, runId: run.runId, from: instances.get(t.taskId)?.state ?? null });
-    if (progress.runState !== "running") finished.push({ id: run.id, state: progress.runState });
+    if (progress.runState !== "running") {
+      const reason = progress.runState === "success" ? "success" : progress.deadlocked ? "all_tasks_deadlocked" : "task_failure";
+      finished.push({ id: run.id, dagId: run.dagId, runId: run.runId, state: progress.runState, reason });
+    }
   }
   await applyTransitions(db, changes, now);
+  // Only runs this pass moved (guarded by state = 'running') are reported as ended, so a run's
+  // callbacks fire once even with several schedulers.
+  const moved = new Set(await applyTimeouts(db, timedOut, now));
   for (const state of ["success", "failed"] as const) {
     const ids = finished.filter((r) => r.state === state).map((r) => r.id);
     if (ids.length === 0) continue;
-    await db.execute(sql`update dag_runs set state = ${state}, end_date = ${now.toISOString()}::timestamptz
-      where id = any(${param(ids)}::bigint[]) and state = 'running'`);
+    const rows = await db.execute<{ id: number | string }>(sql`update dag_runs set state = ${state}, end_date = ${now.toISOString()}::timestamptz
+      where id = any(${param(ids)}::bigint[]) and state = 'running' returning id`);
+    for (const row of rows.rows) moved.add(Number(row.id));
   }
-  return { transitions: changes.length, finishedRuns: finished.length, runs: runs.length };
+  return {
+    transitions: changes.length,
+    finishedRuns: finished.length + timedOut.length,
+    ended: [
+      ...finished.filter((f) => moved.has(f.id)).map((f) => ({ dagId: f.dagId, runId: f.runId, state: f.state, reason: f.reason })),
+      ...timedOut.filter((t) => moved.has(t.id)).map((t) => ({ dagId: t.dagId, runId: t.runId, state: "failed" as const, reason: "timed_out" })),
+    ],
+    timedOut: timedOut.map((t) => ({ dagId: t.dagId, runId: t.runId, reason: t.decision.reason })),
+    runs: runs.length,
+  };
+}
+
+// As Airflow's dagrun_timeout: the run fails and its unfinished task instances (queued and running
+// ones too) become skipped. A running try's result is refused afterwards (it is no longer the
+// running one), and the executor stops it (its running tries are checked on their heartbeat).
+async function applyTimeouts(db: UpdraftDb, timedOut: ReadonlyArray<{ id: number; dagId: string; runId: string; decision: DagrunTimedOut }>, now: Date): Promise<number[]> {
+  if (timedOut.length === 0) return [];
+  const at = now.toISOString();
+  const runs = timedOut.map((t) => ({ dagId: t.dagId, runId: t.runId }));
+  await db.execute(sql`
+    update task_instances ti set state = 'skipped', next_retry_at = null, updated_at = now(),
+      start_date = coalesce(ti.start_date, ${at}::timestamptz), end_date = ${at}::timestamptz,
+      duration = extract(epoch from (${at}::timestamptz - coalesce(ti.start_date, ${at}::timestamptz)))
+    from ${runKeys(runs)}
+    where ti.dag_id = k.dag_id and ti.run_id = k.run_id
+      and (ti.state is null or ti.state not in ('success', 'failed', 'skipped', 'upstream_failed', 'removed'))`);
+  const rows = await db.execute<{ id: number | string }>(sql`update dag_runs set state = 'failed', end_date = ${at}::timestamptz
+    where id = any(${param(timedOut.map((t) => t.id))}::bigint[]) and state = 'running' returning id`);
+  return rows.rows.map((r) => Number(r.id));
 }
 
 /** Running runs with a task instance whose retry delay has passed (they need a look now). */
