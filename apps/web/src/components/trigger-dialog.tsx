@@ -160,7 +160,8 @@ export function TriggerDialog({ dagId, onClose }: { dagId: string; onClose: () =
           </>
         )}
         {formError && <div className="alert alert-error">{formError}</div>}
-        {trigger.error && <ErrorBox error={trigger.error} />}
+        {/* Shown once: beside the param's field when the form shows it, else here. */}
+        {trigger.error && (rawMode || !fields.some((f) => f.name === failedParam)) && <ErrorBox error={trigger.error} />}
         <div className="modal-actions">
           <button type="button" className="btn" onClick={onClose}>
             Cancel

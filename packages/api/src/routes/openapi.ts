@@ -6,7 +6,7 @@ import type { ApiApp } from "./context.ts";
 
 // Updraft's mark (the dashboard's), so the docs page says whose API it is rather than Fastify's.
 const LOGO_SVG = Buffer.from(
-  `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 150 32" width="150" height="32">` +
+  `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 180 32" width="180" height="32">` +
     `<rect width="32" height="32" rx="7" fill="#2f6fdf"/>` +
     `<path d="M8 21c4-1 6-5 8-10 2 5 4 9 8 10" stroke="white" stroke-width="3" fill="none" stroke-linecap="round"/>` +
     `<text x="40" y="22" font-family="system-ui,sans-serif" font-size="18" font-weight="700" fill="#ffffff">Updraft API</text></svg>`,
