@@ -40,9 +40,10 @@ function ImportErrorsBanner() {
       </button>
       {open &&
         list.map((e) => (
-          <div key={e.import_error_id} className="import-error">
-            <strong className="mono">{e.filename}</strong>
-            <pre className="code small">{e.stack_trace}</pre>
+          <div key={e.import_error_id} className="import-error" data-testid={`import-error-${e.filename}`}>
+            {/* The first line says where and what (file:line:col: message); a code frame follows. */}
+            <strong className="mono">{e.stack_trace.split("\n")[0]}</strong>
+            <pre className="code small">{e.stack_trace.split("\n").slice(1).join("\n").replace(/^\n+/, "") || e.filename}</pre>
           </div>
         ))}
     </div>
