@@ -12,6 +12,13 @@ import { launchBrowser, login, newPage, screenshot, SCREENSHOTS } from "./suppor
 import { ADMIN_PASSWORD, basicAuth, makeDagsFolder, startStandalone, waitFor, type Standalone } from "./support/standalone.ts";
 
 const admin = basicAuth("admin", ADMIN_PASSWORD);
+// A syntax error on line 4: the import error's first line names it, a code frame follows.
+const BROKEN_DAG = `import { bash, dag } from "@updraft/sdk";
+
+export default dag({ dagId: "broken" }, () => {
+  bash({ taskId: "a", command: "echo hi" );
+});
+`;
 const SECRET = "s3cret-pw-never-shown";
 let dags: ReturnType<typeof makeDagsFolder>;
 let server: Standalone;
@@ -27,7 +34,7 @@ async function apiJson<T>(path: string, init: RequestInit = {}): Promise<T> {
 const runState = async (dagId: string, runId: string) => (await apiJson<{ state: string }>(`/api/v1/dags/${dagId}/dagRuns/${runId}`)).state;
 
 beforeAll(async () => {
-  dags = makeDagsFolder(["parallel_tasks.ts", "always_fails.ts", "warehouse_report.ts"]);
+  dags = makeDagsFolder(["parallel_tasks.ts", "always_fails.ts", "warehouse_report.ts"], { "broken.ts": BROKEN_DAG });
   [server, browser] = await Promise.all([startStandalone({ dagsFolder: dags.folder }), launchBrowser()]);
   page = await newPage(browser);
   await waitFor("the DAGs to be parsed", async () => (await apiJson<{ total_entries: number }>("/api/v1/dags")).total_entries === 3, 120_000);
@@ -213,6 +220,24 @@ describe("layout faults (issue 13, item 14)", () => {
     const detail = await apiJson<{ active: number; running_task_instances: unknown[] }>(`/api/v1/workers/${encodeURIComponent(name)}`);
     expect(detail.active).toBe(detail.running_task_instances.length);
     await screenshot(page, "worker-local");
+  });
+
+  it("shows an import error's useful line first, with a code frame and no loader internals", async () => {
+    await page.goto(`${server.url}/dags`);
+    await page.getByTestId("import-errors").getByRole("button").click();
+    const error = page.getByTestId("import-error-broken.ts");
+    await error.waitFor();
+    expect(await error.locator("strong").textContent()).toMatch(/^broken\.ts:4:\d+: Expected "\}" but found "\)"$/);
+    const frame = await error.locator("pre").textContent();
+    expect(frame).toContain('> 4 |   bash({ taskId: "a", command: "echo hi" );');
+    expect(frame).not.toMatch(/esbuild|node_modules|TransformError/);
+    const [first] = (await apiJson<{ import_errors: Array<{ import_error_id: number }> }>("/api/v1/importErrors")).import_errors;
+    await screenshot(page, "dags-import-error");
+    // The id stays while the file keeps failing: wait for the next parse (every 30 s), then compare.
+    const parsedAt = async () => (await apiJson<{ last_parsed_time: string }>("/api/v1/dags/parallel_tasks")).last_parsed_time;
+    const before = await parsedAt();
+    await waitFor("the next parse", async () => (await parsedAt()) !== before, 90_000);
+    expect((await apiJson<{ import_errors: Array<{ import_error_id: number }> }>("/api/v1/importErrors")).import_errors[0]!.import_error_id).toBe(first!.import_error_id);
   });
 
   it("loads the DAG list's recent runs in one request", async () => {

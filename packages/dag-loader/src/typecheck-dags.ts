@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { UpdraftError } from "@updraft/core";
 import type * as TS from "typescript";
 import { discoverDagFiles } from "./discover.ts";
+import type { DagBagResult } from "./load-dags-folder.ts";
 
 /** One type error, at a 1-based line and column of a file (relative to the DAGs folder when inside it). */
 export interface TypeDiagnostic {
@@ -106,4 +107,27 @@ export async function typecheckDagsFolder(dagsFolder: string): Promise<Typecheck
     .map((d) => toDiagnostic(ts, dagsFolder, d))
     .sort((a, b) => (a.file ?? "").localeCompare(b.file ?? "") || a.line - b.line || a.column - b.column);
   return { diagnostics, files: files.length, typescriptVersion: ts.version, tsconfig };
+}
+
+/** The tsc-style line of one diagnostic: `file:line:col - error TS2339: message`. */
+export function formatTypeDiagnostic(d: TypeDiagnostic): string {
+  return d.file === null ? `error TS${d.code}: ${d.message}` : `${d.file}:${d.line}:${d.column} - error TS${d.code}: ${d.message}`;
+}
+
+/**
+ * `UPDRAFT_DAGS_TYPECHECK=true`: every file with type errors becomes an import error listing them,
+ * and its DAGs are left out, as if it had failed to import. Files already failing keep their error.
+ */
+export function withTypeErrorsAsImportErrors<B extends Pick<DagBagResult, "dags" | "importErrors">>(bag: B, diagnostics: readonly TypeDiagnostic[]): B {
+  const byFile = new Map<string, TypeDiagnostic[]>();
+  for (const d of diagnostics) if (d.file !== null) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
+  const failing = new Set(bag.importErrors.map((e) => e.filename));
+  const added = [...byFile.entries()]
+    .filter(([file]) => !failing.has(file))
+    .map(([filename, list]) => ({ filename, message: `${list.map(formatTypeDiagnostic).join("\n")}\n\n(UPDRAFT_DAGS_TYPECHECK is on: fix the type errors, or run \`updraft dags check\` to see them)` }));
+  return {
+    ...bag,
+    dags: bag.dags.filter((d) => !byFile.has(d.serialized.fileloc)),
+    importErrors: [...bag.importErrors, ...added].sort((a, b) => a.filename.localeCompare(b.filename)),
+  };
 }

@@ -1,7 +1,7 @@
 // The DAG processor: parses the DAGs folder (in child processes) and records the serialized DAGs
 // and import errors in the database. The scheduler runs it periodically; the CLI runs it before
 // listing DAGs, as Airflow's CLI parses the files it lists.
-import { loadDagsFolder, type DagBagResult } from "@updraft/dag-loader";
+import { loadDagsFolder, typecheckDagsFolder, withTypeErrorsAsImportErrors, type DagBagResult } from "@updraft/dag-loader";
 import { syncDags, type UpdraftDb } from "@updraft/db";
 import { updateNextDagruns } from "./store/next-dagrun-store.ts";
 
@@ -9,10 +9,13 @@ export interface DagProcessingOptions {
   dagsFolder: string;
   fileTimeoutMs: number;
   pausedAtCreation: boolean;
+  /** UPDRAFT_DAGS_TYPECHECK: files with type errors become import errors. @defaultValue false */
+  typecheck?: boolean;
 }
 
 export async function processDagsFolder(db: UpdraftDb, options: DagProcessingOptions): Promise<DagBagResult> {
-  const bag = await loadDagsFolder({ dagsFolder: options.dagsFolder, fileTimeoutMs: options.fileTimeoutMs });
+  const loaded = await loadDagsFolder({ dagsFolder: options.dagsFolder, fileTimeoutMs: options.fileTimeoutMs });
+  const bag = options.typecheck === true ? withTypeErrorsAsImportErrors(loaded, (await typecheckDagsFolder(options.dagsFolder)).diagnostics) : loaded;
   await syncDags(db, { dags: bag.dags, importErrors: bag.importErrors, parsedAt: new Date(), pausedAtCreation: options.pausedAtCreation });
   // next_dagrun (issue 13, item 4): a parsed DAG's schedule or start date may have changed.
   await updateNextDagruns(db, bag.dags.map((d) => d.serialized.dagId));

@@ -54,14 +54,12 @@ export function registerDagCommands(program: Command): void {
     .option("--json", "print the errors as JSON")
     .action(async (options: { json?: boolean }) => {
       // Only the config and the checker load: no database, no DAG import.
-      const [{ loadConfig }, { typecheckDagsFolder }] = await Promise.all([import("@updraft/config"), import("@updraft/dag-loader")]);
+      const [{ loadConfig }, { formatTypeDiagnostic, typecheckDagsFolder }] = await Promise.all([import("@updraft/config"), import("@updraft/dag-loader")]);
       const { dagsFolder } = loadConfig();
       const result = await typecheckDagsFolder(dagsFolder);
       process.exitCode = result.diagnostics.length > 0 ? 1 : 0;
       if (options.json) return printJson({ errors: result.diagnostics, files: result.files, typescript_version: result.typescriptVersion, tsconfig: result.tsconfig });
-      for (const d of result.diagnostics) {
-        console.log(d.file === null ? `error TS${d.code}: ${d.message}` : `${d.file}:${d.line}:${d.column} - error TS${d.code}: ${d.message}`);
-      }
+      for (const d of result.diagnostics) console.log(formatTypeDiagnostic(d));
       const config = result.tsconfig ?? "strict defaults (no tsconfig.json found)";
       const summary = `${result.files} DAG file(s) in ${dagsFolder}, TypeScript ${result.typescriptVersion}, ${config}`;
       if (result.diagnostics.length === 0) console.log(`No type errors: ${summary}.`);

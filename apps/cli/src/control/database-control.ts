@@ -70,6 +70,7 @@ export class DatabaseControl implements Control {
       dagsFolder: this.config.dagsFolder,
       fileTimeoutMs: this.config.dagImportTimeoutMs,
       pausedAtCreation: this.config.dagsArePausedAtCreation,
+      typecheck: this.config.dagsTypecheck,
     });
   }
 }
