@@ -5,7 +5,7 @@
 // registry (queues `*`: it runs every queue), so Flower's view shows the embedded default too.
 import { hostname } from "node:os";
 import { errorMessage, type Executor, type Logger, type QueuedTaskInstance } from "@updraft/core";
-import { deregisterWorker, heartbeatRunningTries, heartbeatWorker, registerWorker, type FernetCipher, type RunKey, type UpdraftDb } from "@updraft/db";
+import { deregisterWorker, forgetStoppedWorkers, heartbeatRunningTries, heartbeatWorker, registerWorker, type FernetCipher, type RunKey, type UpdraftDb } from "@updraft/db";
 import { OutcomeBuffer } from "../outcome-buffer.ts";
 import { runAndRecordTry, tryKeyOf } from "../record-try.ts";
 import { TaskProcessPool } from "./process-pool.ts";
@@ -50,7 +50,11 @@ export class LocalExecutor implements Executor {
     this.workerName = options.workerName ?? `local@${this.host}:${process.pid}`;
     this.outcomes = new OutcomeBuffer({ db: options.db, logger: options.logger, onFlushed: (runs) => options.onTryFinished?.(runs) });
     // The registry row: a failure to write it is logged and costs only the workers page's row.
-    this.registered = registerWorker(options.db, { name: this.workerName, hostname: this.host, pid: process.pid, queues: ["*"], concurrency: options.slots }).catch(
+    // Earlier local executors of this host that stopped cleanly are forgotten (one row per host).
+    const registration = { name: this.workerName, hostname: this.host, pid: process.pid, queues: ["*"], concurrency: options.slots };
+    this.registered = forgetStoppedWorkers(options.db, `local@${this.host}:`)
+      .then(() => registerWorker(options.db, registration))
+      .catch(
       (error: unknown) => options.logger.warn({ err: errorMessage(error) }, "registering the local executor as a worker failed"),
     );
     this.heartbeat = setInterval(() => void this.beat(), options.heartbeatMs ?? 5_000);
