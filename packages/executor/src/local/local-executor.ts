@@ -54,9 +54,7 @@ export class LocalExecutor implements Executor {
     const registration = { name: this.workerName, hostname: this.host, pid: process.pid, queues: ["*"], concurrency: options.slots };
     this.registered = forgetStoppedWorkers(options.db, `local@${this.host}:`)
       .then(() => registerWorker(options.db, registration))
-      .catch(
-      (error: unknown) => options.logger.warn({ err: errorMessage(error) }, "registering the local executor as a worker failed"),
-    );
+      .catch((error: unknown) => options.logger.warn({ err: errorMessage(error) }, "registering the local executor as a worker failed"));
     this.heartbeat = setInterval(() => void this.beat(), options.heartbeatMs ?? 5_000);
     this.heartbeat.unref();
   }
