@@ -32,6 +32,7 @@ export async function startSchedulerService(database: UpdraftDatabase, config: F
       dagsFolder: config.dagsFolder,
       fileTimeoutMs: config.dagImportTimeoutMs,
       pausedAtCreation: config.dagsArePausedAtCreation,
+      typecheck: config.dagsTypecheck,
       intervalMs: DAG_PARSE_INTERVAL_MS,
     },
     callbacks: { dagsFolder: config.dagsFolder },

@@ -1,9 +1,11 @@
 // Entry point: the query cache, the router and the pages.
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { StrictMode } from "react";
+import { StrictMode, type ReactElement } from "react";
 import { createRoot } from "react-dom/client";
 import { createBrowserRouter, Navigate, RouterProvider } from "react-router";
+import { CLIENT_ROUTES, type ClientRoute } from "./client-routes.ts";
 import { Layout } from "./components/layout.tsx";
+import { ConnectionsPage } from "./pages/connections-page.tsx";
 import { DagPage } from "./pages/dag-page.tsx";
 import { DagsPage } from "./pages/dags-page.tsx";
 import { NotFoundPage } from "./pages/not-found-page.tsx";
@@ -11,6 +13,7 @@ import { PoolsPage } from "./pages/pools-page.tsx";
 import { RunPage } from "./pages/run-page.tsx";
 import { TaskInstancePage } from "./pages/task-instance-page.tsx";
 import { UsersPage } from "./pages/users-page.tsx";
+import { VariablesPage } from "./pages/variables-page.tsx";
 import { WorkerPage } from "./pages/worker-page.tsx";
 import { WorkersPage } from "./pages/workers-page.tsx";
 import "./styles.css";
@@ -22,21 +25,29 @@ const queryClient = new QueryClient({
   },
 });
 
+// One element per client route: the Record's type makes the list in client-routes.ts (which the
+// webserver reads to answer unknown paths with 404) and the router agree.
+const PAGES: Record<ClientRoute, ReactElement> = {
+  "/": <Navigate to="/dags" replace />,
+  "/dags": <DagsPage />,
+  "/dags/:dagId": <DagPage tab="grid" />,
+  "/dags/:dagId/graph": <DagPage tab="graph" />,
+  "/dags/:dagId/source": <DagPage tab="source" />,
+  "/dags/:dagId/runs/:runId": <RunPage />,
+  "/dags/:dagId/runs/:runId/tasks/:taskId": <TaskInstancePage />,
+  "/workers": <WorkersPage />,
+  "/workers/:name": <WorkerPage />,
+  "/pools": <PoolsPage />,
+  "/variables": <VariablesPage />,
+  "/connections": <ConnectionsPage />,
+  "/users": <UsersPage />,
+};
+
 const router = createBrowserRouter([
   {
     element: <Layout />,
     children: [
-      { index: true, element: <Navigate to="/dags" replace /> },
-      { path: "dags", element: <DagsPage /> },
-      { path: "dags/:dagId", element: <DagPage tab="grid" /> },
-      { path: "dags/:dagId/graph", element: <DagPage tab="graph" /> },
-      { path: "dags/:dagId/source", element: <DagPage tab="source" /> },
-      { path: "dags/:dagId/runs/:runId", element: <RunPage /> },
-      { path: "dags/:dagId/runs/:runId/tasks/:taskId", element: <TaskInstancePage /> },
-      { path: "workers", element: <WorkersPage /> },
-      { path: "workers/:name", element: <WorkerPage /> },
-      { path: "pools", element: <PoolsPage /> },
-      { path: "users", element: <UsersPage /> },
+      ...CLIENT_ROUTES.map((route) => (route === "/" ? { index: true, element: PAGES[route] } : { path: route.slice(1), element: PAGES[route] })),
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -3,7 +3,10 @@
 import { describe, expect, it } from "vitest";
 import type { RunTry } from "../src/api/types.ts";
 import { ganttLayout } from "../src/lib/gantt-layout.ts";
-import { layoutGraph } from "../src/lib/graph-layout.ts";
+import { layoutGraph, nodeWidth } from "../src/lib/graph-layout.ts";
+import { confFromFields, paramFields, paramKind, paramNamedIn } from "../src/lib/param-fields.ts";
+import { matchesClientRoute } from "../../../packages/api/src/web/client-routes.ts";
+import { CLIENT_ROUTES } from "../src/client-routes.ts";
 import { formatDuration } from "../src/lib/format.ts";
 
 const t = (task_id: string, try_number: number, start: number | null, end: number | null, state: RunTry["state"] = "success"): RunTry => ({
@@ -50,6 +53,69 @@ describe("layoutGraph", () => {
     expect(at.task4!.x).toBeGreaterThan(at.task2!.x);
     expect(layout.edges.every((e) => e.points.length >= 2)).toBe(true);
     expect(layout.width).toBeGreaterThan(0);
+  });
+});
+
+describe("nodeWidth", () => {
+  it("fits the second line, so a short task id in upstream_failed is not clipped", () => {
+    // "extract" alone would get the 110 px minimum; "python · upstream_failed" needs more.
+    expect(nodeWidth("extract")).toBe(110);
+    expect(nodeWidth("extract", "python · upstream_failed")).toBeGreaterThanOrEqual("python · upstream_failed".length * 6.6 + 40);
+    const layout = layoutGraph([{ id: "extract", label: "extract", sublabel: "python · upstream_failed" }], []);
+    expect(layout.nodes[0]!.width).toBe(nodeWidth("extract", "python · upstream_failed"));
+  });
+});
+
+describe("trigger form fields", () => {
+  const params = { rows: 3, mode: "full", day: "2026-01-01", verbose: false, tags: ["a"], limit: 5 };
+  const schemas = {
+    rows: { type: "integer", minimum: 1, maximum: 100 },
+    mode: { enum: ["full", "delta"] },
+    day: { type: "string", format: "date" },
+    needed: { type: "number" },
+  };
+
+  it("renders each param by its schema's type, else by its default's type", () => {
+    const kinds = Object.fromEntries(paramFields(params, schemas).map((f) => [f.name, f.kind]));
+    expect(kinds.rows).toEqual({ kind: "number", integer: true });
+    expect(kinds.mode).toEqual({ kind: "enum", options: ["full", "delta"] });
+    expect(kinds.day).toEqual({ kind: "string", format: "date" });
+    expect(kinds.verbose).toEqual({ kind: "boolean" });
+    expect(kinds.tags).toEqual({ kind: "json" });
+    expect(kinds.limit).toEqual({ kind: "number", integer: false });
+    // A typed param without a default still gets a field.
+    expect(kinds.needed).toEqual({ kind: "number", integer: false });
+    expect(paramKind({ type: ["string", "null"] }, null)).toEqual({ kind: "string", format: undefined });
+  });
+
+  it("parses the conf back by kind; the defaults stand for untouched fields", () => {
+    const fields = paramFields(params, schemas);
+    expect(confFromFields(fields, {})).toEqual({ rows: 3, mode: "full", day: "2026-01-01", verbose: false, tags: ["a"], limit: 5 });
+    expect(confFromFields(fields, { rows: "250", mode: "1", verbose: true, needed: "2.5", tags: "" })).toEqual({
+      rows: 250,
+      mode: "delta",
+      day: "2026-01-01",
+      verbose: true,
+      limit: 5,
+      needed: 2.5,
+    });
+    expect(() => confFromFields(fields, { tags: "[oops" })).toThrow(/param "tags" must be JSON/);
+    expect(() => confFromFields(fields, { rows: "many" })).toThrow(/param "rows" must be a number/);
+  });
+
+  it("finds the param an API error names", () => {
+    expect(paramNamedIn('param "rows" of DAG "warehouse_report" must be <= 100 (got 250)')).toBe("rows");
+    expect(paramNamedIn("conf must be an object")).toBeUndefined();
+  });
+});
+
+describe("client routes", () => {
+  it("match the app's pages and nothing else (the webserver answers others with 404)", () => {
+    const match = (path: string) => matchesClientRoute(CLIENT_ROUTES, path);
+    for (const ok of ["/", "/dags", "/dags/etl", "/dags/etl/graph", "/dags/etl/runs/manual__2026-01-01T00%3A00%3A00%2B00%3A00/tasks/load", "/workers/local%40vm%3A12", "/variables", "/connections"]) {
+      expect(match(ok), ok).toBe(true);
+    }
+    for (const bad of ["/nope", "/dags/etl/grid", "/dags/etl/runs", "/dagsx", "/workers/a/b"]) expect(match(bad), bad).toBe(false);
   });
 });
 

@@ -44,7 +44,9 @@ describe("workers page", () => {
     expect(await row("worker-c@host-3").locator("[data-status]").getAttribute("data-status")).toBe("offline");
     expect(await row("worker-b@host-2").textContent()).toContain("gpu");
     expect(await row("worker-a@host-1").textContent()).toContain("4101");
-    expect(await page.getByTestId("workers-online").textContent()).toBe("2");
+    // Two inserted workers and the standalone's own local executor, which registers like a worker.
+    expect(await page.getByTestId("workers-online").textContent()).toBe("3");
+    expect(await page.locator('[data-testid^="worker-row-local@"]').count()).toBe(1);
 
     // A new worker registering appears without a reload (workers-changed over server push).
     await database.db.insert(workers).values({ ...base, name: "worker-d@host-4", hostname: "host-4", pid: 4404, lastHeartbeat: new Date() });

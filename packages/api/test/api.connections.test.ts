@@ -43,12 +43,21 @@ describe("connection routes", () => {
       (await server.inject({ method: "POST", url: "/api/v1/connections/test", headers: as.Op, payload: { connection_id: "t", ...payload } })).json();
     expect(await test({ conn_type: "postgres", host: "127.0.0.1", port: 5432, login: "postgres", schema: "postgres" })).toMatchObject({ status: true });
     expect(await test({ conn_type: "redis", host: "127.0.0.1", port: 6379 })).toMatchObject({ status: true });
-    const http = createServer((req, res) => res.writeHead(req.headers.authorization ? 200 : 401).end("ok"));
+    const expected = `Basic ${Buffer.from("u:p").toString("base64")}`;
+    const http = createServer((req, res) => res.writeHead(req.headers.authorization === expected ? 200 : 401).end("ok"));
     await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
     const port = (http.address() as AddressInfo).port;
     try {
       expect(await test({ conn_type: "http", host: "127.0.0.1", port, login: "u", password: "p" })).toMatchObject({ status: true });
       expect(await test({ conn_type: "http", host: "127.0.0.1", port })).toMatchObject({ status: false, message: expect.stringContaining("401") });
+      // Testing a stored connection without a password uses its stored one (the dashboard never
+      // receives it); an explicit null tests without one.
+      const stored = { connection_id: "web_api", conn_type: "http", host: "127.0.0.1", port, login: "u" };
+      expect((await server.inject({ method: "POST", url: "/api/v1/connections", headers: as.Op, payload: { ...stored, password: "p" } })).statusCode).toBe(200);
+      const again = (payload: Record<string, unknown>) =>
+        server.inject({ method: "POST", url: "/api/v1/connections/test", headers: as.Op, payload: { ...stored, ...payload } }).then((r) => r.json());
+      expect(await again({})).toMatchObject({ status: true });
+      expect(await again({ password: null })).toMatchObject({ status: false, message: expect.stringContaining("401") });
     } finally {
       http.close();
     }

@@ -147,6 +147,36 @@ describe("DAG routes", () => {
     expect(done).toEqual({ dag_runs: [], total_entries: 0 });
   });
 
+  it("lists the newest runs of several DAGs in one batch request (limit_per_dag)", async () => {
+    const { server } = api();
+    for (const [dagId, days] of [["delta", [1, 2, 3, 4]], ["gamma_report", [5]]] as const) {
+      for (const day of days) {
+        const res = await server.inject({
+          method: "POST",
+          url: `/api/v1/dags/${dagId}/dagRuns`,
+          headers: as.Op,
+          payload: { dag_run_id: `${dagId}_${day}`, logical_date: `2031-06-0${day}T00:00:00Z` },
+        });
+        expect(res.statusCode).toBe(200);
+      }
+    }
+    const res = await server.inject({
+      method: "POST",
+      url: "/api/v1/dags/~/dagRuns/list",
+      headers: as.Viewer,
+      payload: { dag_ids: ["delta", "gamma_report"], limit_per_dag: 2, page_limit: 100 },
+    });
+    expect(res.statusCode).toBe(200);
+    // Other tests' runs of these DAGs are older (2025, today): each DAG keeps only its newest two.
+    const runs = res.json().dag_runs as Array<{ dag_id: string; dag_run_id: string }>;
+    expect(runs.filter((r) => r.dag_id === "delta").map((r) => r.dag_run_id)).toEqual(["delta_4", "delta_3"]);
+    const gamma = runs.filter((r) => r.dag_id === "gamma_report").map((r) => r.dag_run_id);
+    expect(gamma[0]).toBe("gamma_report_5");
+    expect(gamma.length).toBeLessThanOrEqual(2);
+    expect(runs.every((r) => r.dag_id === "delta" || r.dag_id === "gamma_report")).toBe(true);
+    expect(res.json().total_entries).toBe(runs.length);
+  });
+
   it("lists import errors", async () => {
     const { server } = api();
     expect((await server.inject({ url: "/api/v1/importErrors", headers: as.Viewer })).json()).toEqual({ import_errors: [], total_entries: 0 });

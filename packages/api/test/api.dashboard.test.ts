@@ -15,6 +15,7 @@ const webRoot = mkdtempSync(join(tmpdir(), "updraft-api-web-"));
 mkdirSync(join(webRoot, "assets"));
 writeFileSync(join(webRoot, "index.html"), "<!doctype html><div id=root>dashboard</div>");
 writeFileSync(join(webRoot, "assets", "app-123.js"), "console.log('app')");
+writeFileSync(join(webRoot, "client-routes.json"), JSON.stringify(["/", "/dags", "/dags/:dagId", "/dags/:dagId/runs/:runId"]));
 
 const DAGS = [
   sampleDag("etl", { params: { rows: 10, label: "x" } }),
@@ -133,9 +134,16 @@ describe("dashboard support routes", () => {
     const anonymous = await server.inject({ url: "/dags/etl/grid?x=1" });
     expect(anonymous.statusCode).toBe(302);
     expect(anonymous.headers.location).toBe(`/login?next=${encodeURIComponent("/dags/etl/grid?x=1")}`);
-    const page = await server.inject({ url: "/dags/etl/grid", headers: as.Viewer });
+    const page = await server.inject({ url: "/dags/etl/runs/manual__2026-01-01T00%3A00%3A00%2B00%3A00?task=x", headers: as.Viewer });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain("dashboard");
+    // A path that is none of the app's routes: the app (its own 404 page), with HTTP 404.
+    for (const url of ["/dags/etl/grid", "/no/such/page", "/dagsx"]) {
+      const unknown = await server.inject({ url, headers: as.Viewer });
+      expect(unknown.statusCode, url).toBe(404);
+      expect(unknown.body, url).toContain("dashboard");
+    }
+    expect((await server.inject({ url: "/", headers: as.Viewer })).statusCode).toBe(200);
     const asset = await server.inject({ url: "/assets/app-123.js" });
     expect(asset.statusCode).toBe(200);
     expect(asset.headers["cache-control"]).toContain("immutable");

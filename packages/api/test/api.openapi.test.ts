@@ -38,6 +38,12 @@ describe("OpenAPI and HTTP", () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).not.toMatch(/https?:\/\/(cdn|unpkg)/);
     expect((await server.inject({ url: "/api/v1/ui/static/swagger-ui-bundle.js" })).statusCode).toBe(200);
+    // Updraft's title, icon and logo, not Fastify's (issue 13, item 14).
+    expect(page.body).toContain("<title>Updraft API</title>");
+    expect(page.body).toContain("theme/favicon.svg");
+    const init = await server.inject({ url: "/api/v1/ui/static/swagger-initializer.js" });
+    const logo = /data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)/.exec(init.body)?.[1];
+    expect(Buffer.from(logo ?? "", "base64").toString()).toContain("Updraft API");
   });
 
   it("answers JSON 404 for unknown routes", async () => {

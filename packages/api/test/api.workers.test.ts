@@ -21,7 +21,8 @@ describe("worker routes", () => {
     const body = res.json() as { workers: Array<Record<string, unknown>>; total_entries: number };
     expect(body.total_entries).toBe(3);
     const byName = Object.fromEntries(body.workers.map((w) => [w.name, w]));
-    expect(byName["w-fresh"]).toMatchObject({ status: "online", pid: 101, hostname: "host-a", queues: ["default"], concurrency: 16, active: 2, processed: 10, succeeded: 9, failed: 1 });
+    // `active` counts the worker's running task instances (none yet), not the heartbeat's counter.
+    expect(byName["w-fresh"]).toMatchObject({ status: "online", pid: 101, hostname: "host-a", queues: ["default"], concurrency: 16, active: 0, processed: 10, succeeded: 9, failed: 1 });
     expect(byName["w-stale"]!.status).toBe("offline");
     expect(byName["w-stopped"]).toMatchObject({ status: "offline", queues: ["default", "gpu"] });
     expect(typeof byName["w-fresh"]!.last_heartbeat).toBe("string");
@@ -42,6 +43,10 @@ describe("worker routes", () => {
     const body = res.json();
     expect(body.name).toBe("w-fresh");
     expect(body.running_task_instances.map((t: { task_id: string }) => t.task_id)).toEqual(["transform"]);
+    // "2 / 16 active" from the heartbeat would disagree with "Running now (1)": both say 1.
+    expect(body.active).toBe(1);
+    const listed = (await server.inject({ url: "/api/v1/workers", headers: as.Viewer })).json().workers.find((w: { name: string }) => w.name === "w-fresh");
+    expect(listed.active).toBe(1);
     expect(body.recent_task_instances).toMatchObject([{ task_id: "extract", state: "success", duration: 0.5, dag_run_id: "r1" }]);
     const missing = await server.inject({ url: "/api/v1/workers/nobody", headers: as.Viewer });
     expect(missing.statusCode).toBe(404);

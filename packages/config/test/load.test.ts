@@ -37,6 +37,7 @@ describe("defaults", () => {
       dagsFolder: join(cwd, "dags"),
       web: { port: 8080, host: "127.0.0.1", proxyFixXFor: 0 },
       dagsArePausedAtCreation: false,
+      dagsTypecheck: false,
       adminPassword: undefined,
       parallelism: 32,
       maxActiveTasksPerDag: 16,

@@ -61,6 +61,10 @@ export const ERROR_REGISTRY = {
   UPDRAFT_IMPORT_ERROR_NOT_FOUND: { httpStatus: 404, hint: "Check the id with GET /api/v1/importErrors." },
   UPDRAFT_ROLE_NOT_FOUND: { httpStatus: 404, hint: "Roles are Admin, Op and Viewer." },
   UPDRAFT_XCOM_NOT_FOUND: { httpStatus: 404, hint: "Check the key with the task instance's xcomEntries list." },
+  UPDRAFT_TYPESCRIPT_MISSING: {
+    httpStatus: 500,
+    hint: "Install TypeScript in the project that holds the DAGs folder (npm install -D typescript), then run `updraft dags check` again.",
+  },
   UPDRAFT_CONFLICT: { httpStatus: 409, hint: "The resource changed meanwhile or is in use; read it again and retry." },
 } as const satisfies Record<string, { httpStatus: number; hint: string }>;
 

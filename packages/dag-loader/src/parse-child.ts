@@ -1,22 +1,12 @@
 // Entry of the child process that imports DAG files. It reports each file before and after
 // importing it, so the parent can blame the exact file that hangs or kills the process.
 import { relative } from "node:path";
-import { errorMessage, isUpdraftError } from "@updraft/core";
+import { describeImportFailure } from "./describe-import-failure.ts";
 import { importDagFile } from "./import-dag-file.ts";
 import type { ParseMessage, ParseRequest } from "./protocol.ts";
 
 function send(message: ParseMessage): Promise<void> {
   return new Promise((resolve) => process.send!(message, () => resolve()));
-}
-
-// The stack down to the user's code; frames of Node's loader and of this parser are noise.
-function describeFailure(error: unknown): string {
-  if (isUpdraftError(error) || !(error instanceof Error) || !error.stack) return errorMessage(error);
-  const own = new URL(".", import.meta.url).pathname;
-  return error.stack
-    .split("\n")
-    .filter((line) => !line.includes("node:internal") && !line.includes(own))
-    .join("\n");
 }
 
 process.once("message", async (request: ParseRequest) => {
@@ -27,7 +17,7 @@ process.once("message", async (request: ParseRequest) => {
       const fileloc = relative(request.dagsFolder, file);
       await send({ type: "parsed", file, dags: dags.map((d) => d.serialize(fileloc)) });
     } catch (error) {
-      await send({ type: "failed", file, message: describeFailure(error) });
+      await send({ type: "failed", file, message: describeImportFailure(error, request.dagsFolder) });
     }
   }
   // A file's module is done when its import resolves: a timer or socket it left open must not

@@ -64,7 +64,14 @@ describe("loadDagsFolder", () => {
     const byFile = Object.fromEntries(result.importErrors.map((e) => [e.filename, e.message]));
     expect(Object.keys(byFile).sort()).toEqual(Object.keys(BROKEN).sort());
     expect(byFile["throws.ts"]).toContain("boom at import");
-    expect(byFile["syntax.ts"]).toMatch(/Transform failed|Unexpected|Expected/);
+    // The useful line first (file:line:col: message), a code frame, and no loader internals.
+    expect(byFile["syntax.ts"]!.split("\n")[0]).toMatch(/^syntax\.ts:1:\d+: (Unexpected|Expected) /);
+    expect(byFile["syntax.ts"]).toContain("> 1 | export const x = ;");
+    expect(byFile["throws.ts"]!.split("\n")[0]).toBe("throws.ts:1:7: Error: boom at import");
+    expect(byFile["throws.ts"]).toContain('> 1 | throw new Error("boom at import");');
+    for (const file of ["syntax.ts", "throws.ts"]) {
+      expect(byFile[file], file).not.toMatch(/esbuild|node_modules|node:internal|TransformError/);
+    }
     expect(byFile["hangs.ts"]).toContain("took longer than 3s");
     expect(byFile["exits.ts"]).toContain("code 7");
     expect(byFile["cycle.ts"]).toContain("UPDRAFT_DAG_CYCLE");

@@ -62,6 +62,35 @@ describe.each(DRIVERS)("repositories/dags (%s)", (driver) => {
     expect(await listImportErrors(db)).toEqual([]);
   });
 
+  it("keeps an import error's id while its file keeps failing; the timestamp moves only when the text changes", async () => {
+    const { db } = database();
+    const pass = (parsedAt: string, errors: Array<{ filename: string; message: string }>) =>
+      syncDags(db, { dags: [], importErrors: errors, parsedAt: new Date(parsedAt), pausedAtCreation: false });
+    const byFile = async () => Object.fromEntries((await listImportErrors(db)).map((e) => [e.filename, e]));
+    await pass("2024-06-01T10:00:00Z", [
+      { filename: "a.ts", message: "a.ts:1:1: Unexpected" },
+      { filename: "b.ts", message: "b.ts:2:2: Error: nope" },
+    ]);
+    const first = await byFile();
+    await pass("2024-06-01T10:00:30Z", [
+      { filename: "a.ts", message: "a.ts:1:1: Unexpected" },
+      { filename: "b.ts", message: "b.ts:3:3: Error: other" },
+    ]);
+    const second = await byFile();
+    expect(second["a.ts"]!.id).toBe(first["a.ts"]!.id);
+    expect(second["a.ts"]!.timestamp.toISOString()).toBe("2024-06-01T10:00:00.000Z");
+    expect(second["b.ts"]!.id).toBe(first["b.ts"]!.id);
+    expect(second["b.ts"]).toMatchObject({ stackTrace: "b.ts:3:3: Error: other" });
+    expect(second["b.ts"]!.timestamp.toISOString()).toBe("2024-06-01T10:00:30.000Z");
+    // a.ts loads again: its row goes; b.ts keeps failing with the same id.
+    await pass("2024-06-01T10:01:00Z", [{ filename: "b.ts", message: "b.ts:3:3: Error: other" }]);
+    const third = await byFile();
+    expect(Object.keys(third)).toEqual(["b.ts"]);
+    expect(third["b.ts"]!.id).toBe(first["b.ts"]!.id);
+    await pass("2024-06-01T10:01:30Z", []);
+    expect(await listImportErrors(db)).toEqual([]);
+  });
+
   it("pauses and unpauses; unknown DAG is UPDRAFT_DAG_NOT_FOUND", async () => {
     const { db } = database();
     await syncDags(db, { dags: [{ serialized: sampleDag("pausable"), hash: "p" }], importErrors: [], parsedAt: new Date(), pausedAtCreation: false });

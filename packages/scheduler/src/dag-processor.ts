@@ -1,7 +1,7 @@
 // The DAG processor: parses the DAGs folder (in child processes) and records the serialized DAGs
 // and import errors in the database. The scheduler runs it periodically; the CLI runs it before
 // listing DAGs, as Airflow's CLI parses the files it lists.
-import { loadDagsFolder, type DagBagResult } from "@updraft/dag-loader";
+import { loadDagsFolder, typecheckDagsFolder, withTypeErrorsAsImportErrors, type DagBagResult } from "@updraft/dag-loader";
 import { syncDags, type UpdraftDb } from "@updraft/db";
 import { updateNextDagruns } from "./store/next-dagrun-store.ts";
 
@@ -9,14 +9,25 @@ export interface DagProcessingOptions {
   dagsFolder: string;
   fileTimeoutMs: number;
   pausedAtCreation: boolean;
+  /** UPDRAFT_DAGS_TYPECHECK: files with type errors become import errors. @defaultValue false */
+  typecheck?: boolean;
 }
 
 export async function processDagsFolder(db: UpdraftDb, options: DagProcessingOptions): Promise<DagBagResult> {
-  return recordDagBag(db, await loadDagsFolder({ dagsFolder: options.dagsFolder, fileTimeoutMs: options.fileTimeoutMs }), options);
+  return recordDagBag(db, await parseDagsFolder(options), options);
 }
 
 /**
- * Records a parsed DAG bag (from `loadDagsFolder`): its serialized DAGs and import errors, and each
+ * Parses the DAGs folder in child processes (and, with `typecheck`, type-checks it: type errors
+ * become import errors), without touching the database.
+ */
+export async function parseDagsFolder(options: Omit<DagProcessingOptions, "pausedAtCreation">): Promise<DagBagResult> {
+  const loaded = await loadDagsFolder({ dagsFolder: options.dagsFolder, fileTimeoutMs: options.fileTimeoutMs });
+  return options.typecheck === true ? withTypeErrorsAsImportErrors(loaded, (await typecheckDagsFolder(options.dagsFolder)).diagnostics) : loaded;
+}
+
+/**
+ * Records a parsed DAG bag (from `parseDagsFolder`): its serialized DAGs and import errors, and each
  * DAG's `next_dagrun`. Lets a caller parse while it does something else (the CLI parses while the
  * embedded database opens), then record. Returns `bag`.
  */

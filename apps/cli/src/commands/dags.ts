@@ -1,5 +1,5 @@
-// `updraft dags ...`: list DAGs and import errors, trigger, pause, backfill, and test a DAG in
-// this process with the sequential executor.
+// `updraft dags ...`: list DAGs and import errors, trigger, pause, backfill, type-check the DAGs
+// folder, and test a DAG in this process with the sequential executor.
 import type { Command } from "commander";
 import type { JsonValue } from "@updraft/core";
 import type { Control, ControlUse, DagRunSummary } from "../control/index.ts";
@@ -46,6 +46,24 @@ export function registerDagCommands(program: Command): void {
       if (options.json) return printJson({ import_errors: list, total_entries: list.length });
       if (list.length === 0) return console.log("No import errors.");
       for (const e of list) console.log(`${e.filename} (${e.timestamp})\n  ${e.stack_trace.split("\n").join("\n  ")}\n`);
+    });
+
+  dags
+    .command("check")
+    .description("Type-check the DAGs folder with the project's TypeScript; print each error as file:line:col and exit 1 if there are any")
+    .option("--json", "print the errors as JSON")
+    .action(async (options: { json?: boolean }) => {
+      // Only the config and the checker load: no database, no DAG import.
+      const [{ loadConfig }, { formatTypeDiagnostic, typecheckDagsFolder }] = await Promise.all([import("@updraft/config"), import("@updraft/dag-loader")]);
+      const { dagsFolder } = loadConfig();
+      const result = await typecheckDagsFolder(dagsFolder);
+      process.exitCode = result.diagnostics.length > 0 ? 1 : 0;
+      if (options.json) return printJson({ errors: result.diagnostics, files: result.files, typescript_version: result.typescriptVersion, tsconfig: result.tsconfig });
+      for (const d of result.diagnostics) console.log(formatTypeDiagnostic(d));
+      const config = result.tsconfig ?? "strict defaults (no tsconfig.json found)";
+      const summary = `${result.files} DAG file(s) in ${dagsFolder}, TypeScript ${result.typescriptVersion}, ${config}`;
+      if (result.diagnostics.length === 0) console.log(`No type errors: ${summary}.`);
+      else console.error(`\n${result.diagnostics.length} type error(s): ${summary}.`);
     });
 
   dags

@@ -5,8 +5,8 @@ import { hashPassword } from "@updraft/auth";
 import type { FrozenConfig } from "@updraft/config";
 import { UpdraftError, type JsonValue, type UserRole } from "@updraft/core";
 import { createDagRun, createUser, getDag, getDagRun, listDags, listImportErrors, setDagPaused, wakeScheduler, type DagRunRow, type UpdraftDatabase } from "@updraft/db";
-import { loadDagsFolder, type DagBagResult } from "@updraft/dag-loader";
-import { createBackfillRuns, recordDagBag } from "@updraft/scheduler";
+import type { DagBagResult } from "@updraft/dag-loader";
+import { createBackfillRuns, parseDagsFolder as parseFolder, recordDagBag } from "@updraft/scheduler";
 import type { Control, DagRunSummary } from "./control.ts";
 
 export class DatabaseControl implements Control {
@@ -83,9 +83,9 @@ export class DatabaseControl implements Control {
   }
 }
 
-/** Parses the DAGs folder in child processes, as the scheduler's DAG processor does. */
+/** Parses the DAGs folder in child processes, as the scheduler's DAG processor does (type-checked with UPDRAFT_DAGS_TYPECHECK). */
 export function parseDagsFolder(config: FrozenConfig): Promise<DagBagResult> {
-  return loadDagsFolder({ dagsFolder: config.dagsFolder, fileTimeoutMs: config.dagImportTimeoutMs });
+  return parseFolder({ dagsFolder: config.dagsFolder, fileTimeoutMs: config.dagImportTimeoutMs, typecheck: config.dagsTypecheck });
 }
 
 function summary(run: DagRunRow): DagRunSummary {

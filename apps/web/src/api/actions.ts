@@ -1,7 +1,7 @@
 // The user actions, each one call of the REST API in Airflow's v1 shape (see
 // /api/v1/openapi.json): clear and mark runs and task instances, manage pools and users.
 import { api, path } from "./client.ts";
-import type { DagRun, Pool, Role, User } from "./types.ts";
+import type { Connection, ConnectionTestResult, DagRun, Pool, Role, User, Variable } from "./types.ts";
 
 /** Which related task instances an action on one task instance also touches, as in Airflow's dialogs. */
 export interface Relatives {
@@ -91,3 +91,37 @@ export const deleteUser = (username: string) => api<void>(path`/api/v1/users/${u
 
 /** A user's role, from Airflow's `roles` list or Updraft's `role`. */
 export const roleOf = (user: User): Role => user.roles?.[0]?.name ?? user.role;
+
+/** POST /variables creates or replaces; the value is text (JSON is stored as its text, as Airflow does). */
+export const saveVariable = (variable: { key: string; value: string; description: string | null }) =>
+  api<Variable>("/api/v1/variables", { method: "POST", body: variable });
+
+export const deleteVariable = (key: string) => api<void>(path`/api/v1/variables/${key}`, { method: "DELETE" });
+
+/** The editable fields of a connection. `password` undefined means "leave it as it is". */
+export interface ConnectionInput {
+  connection_id: string;
+  conn_type: string;
+  description: string | null;
+  host: string | null;
+  login: string | null;
+  schema: string | null;
+  port: number | null;
+  extra: string | null;
+  password?: string | null;
+}
+
+export const createConnection = (input: ConnectionInput) => api<Connection>("/api/v1/connections", { method: "POST", body: input });
+
+/** PATCH with an update_mask naming what is sent: the password only when a new one was typed. */
+export function updateConnection(input: ConnectionInput) {
+  const { connection_id: id, ...fields } = input;
+  const body: Record<string, unknown> = { ...fields };
+  if (input.password === undefined) delete body.password;
+  return api<Connection>(`${path`/api/v1/connections/${id}`}?update_mask=${Object.keys(body).join(",")}`, { method: "PATCH", body });
+}
+
+export const deleteConnection = (id: string) => api<void>(path`/api/v1/connections/${id}`, { method: "DELETE" });
+
+/** POST /connections/test with the form's fields (a stored password is not sent back by the API). */
+export const testConnection = (input: ConnectionInput) => api<ConnectionTestResult>("/api/v1/connections/test", { method: "POST", body: input });

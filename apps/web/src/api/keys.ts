@@ -20,4 +20,10 @@ export const keys = {
   worker: (name: string) => ["workers", name] as const,
   pools: ["pools"] as const,
   users: ["users"] as const,
+  variables: ["variables"] as const,
+  variable: (key: string) => ["variables", key] as const,
+  connections: ["connections"] as const,
+  connection: (id: string) => ["connections", id] as const,
+  recentRunsAll: ["recentRuns"] as const,
+  recentRuns: (dagIds: readonly string[], perDag: number) => ["recentRuns", perDag, ...dagIds] as const,
 };

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { api, path } from "./client.ts";
 import { keys } from "./keys.ts";
 import type {
+  Connection,
   Dag,
   DagDetail,
   DagRun,
@@ -15,6 +16,8 @@ import type {
   TaskInstance,
   TaskInstanceDetail,
   User,
+  Variable,
+  VariableItem,
   Worker,
   WorkerDetail,
 } from "./types.ts";
@@ -82,3 +85,41 @@ export const usePools = () => useQuery({ queryKey: keys.pools, queryFn: () => ap
 
 export const useUsers = (enabled: boolean) =>
   useQuery({ queryKey: keys.users, enabled, queryFn: () => api<{ users: User[] }>("/api/v1/users?limit=1000") });
+
+export const useVariables = (enabled: boolean) =>
+  useQuery({ queryKey: keys.variables, enabled, queryFn: () => api<{ variables: VariableItem[]; total_entries: number }>("/api/v1/variables?limit=1000&order_by=key") });
+
+/** One variable with its value (lists leave values out, as Airflow's do). */
+export const useVariable = (key: string | undefined) =>
+  useQuery({ queryKey: keys.variable(key ?? ""), enabled: key !== undefined, queryFn: () => api<Variable>(path`/api/v1/variables/${key ?? ""}`) });
+
+export const useConnections = (enabled: boolean) =>
+  useQuery({
+    queryKey: keys.connections,
+    enabled,
+    queryFn: () => api<{ connections: Connection[]; total_entries: number }>("/api/v1/connections?limit=1000&order_by=connection_id"),
+  });
+
+export const useConnection = (id: string | undefined) =>
+  useQuery({ queryKey: keys.connection(id ?? ""), enabled: id !== undefined, queryFn: () => api<Connection>(path`/api/v1/connections/${id ?? ""}`) });
+
+/**
+ * The newest `perDag` runs of each DAG in one request (Airflow's batch list, with Updraft's
+ * `limit_per_dag`), grouped by DAG id. The DAG list used to send one request per DAG.
+ */
+export const useRecentRuns = (dagIds: readonly string[], perDag: number) =>
+  useQuery({
+    queryKey: keys.recentRuns(dagIds, perDag),
+    enabled: dagIds.length > 0,
+    // While a new filter's request runs, keep showing the dots already there.
+    placeholderData: (previous) => previous,
+    queryFn: async () => {
+      const page = await api<{ dag_runs: DagRun[] }>("/api/v1/dags/~/dagRuns/list", {
+        method: "POST",
+        body: { dag_ids: dagIds, limit_per_dag: perDag, page_limit: Math.min(10_000, dagIds.length * perDag) },
+      });
+      const byDag = new Map<string, DagRun[]>(dagIds.map((id) => [id, []]));
+      for (const run of page.dag_runs) byDag.get(run.dag_id)?.push(run);
+      return byDag;
+    },
+  });

@@ -18,6 +18,20 @@ export interface Me {
 }
 
 
+/** The JSON Schema keywords the trigger form reads from a typed param. */
+export interface ParamSchema {
+  type?: string | string[];
+  enum?: unknown[];
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  title?: string;
+  description?: string;
+}
+
 export interface DagTask {
   task_id: string;
   kind: string;
@@ -41,6 +55,8 @@ export interface DagDetail {
   catchup: boolean;
   tags: Array<{ name: string }>;
   params: Record<string, unknown>;
+  /** JSON Schema of each typed param (Airflow's Param); absent from older servers. */
+  param_schemas?: Record<string, ParamSchema>;
   tasks: DagTask[];
   edges: Array<{ source_task_id: string; target_task_id: string }>;
 }
@@ -133,4 +149,31 @@ export interface WorkerDetail extends Worker {
 export interface Dependency {
   name: string;
   reason: string;
+}
+
+/** A variable as listed (Airflow leaves the value out of lists). */
+export interface VariableItem {
+  key: string;
+  description: string | null;
+}
+
+export interface Variable extends VariableItem {
+  value: string;
+}
+
+/** A connection as the API answers it: never with its password. */
+export interface Connection {
+  connection_id: string;
+  conn_type: string;
+  description: string | null;
+  host: string | null;
+  login: string | null;
+  schema: string | null;
+  port: number | null;
+  extra?: string | null;
+}
+
+export interface ConnectionTestResult {
+  status: boolean;
+  message: string;
 }

@@ -7,12 +7,15 @@ import type { DagDetail, TaskInstance } from "../api/types.ts";
 import { layoutGraph } from "../lib/graph-layout.ts";
 import { stateColor, stateTextColor } from "../lib/states.ts";
 
+const LONGEST_STATE = "upstream_failed";
+
 export function DagGraph({ detail, runId, taskInstances }: { detail: DagDetail; runId: string | undefined; taskInstances: TaskInstance[] }) {
   const navigate = useNavigate();
   const layout = useMemo(
     () =>
       layoutGraph(
-        detail.tasks.map((t) => ({ id: t.task_id, label: t.task_id })),
+        // Sized for the longest state any run may show, so boxes keep their width from run to run.
+        detail.tasks.map((t) => ({ id: t.task_id, label: t.task_id, sublabel: `${t.kind} · ${LONGEST_STATE}` })),
         detail.edges.map((e) => ({ source: e.source_task_id, target: e.target_task_id })),
       ),
     [detail],

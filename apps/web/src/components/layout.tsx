@@ -1,14 +1,51 @@
-// The frame of every page: the top navigation, who is signed in, whether live updates flow.
-import { NavLink, Outlet } from "react-router";
+// The frame of every page: the top navigation (with an Admin menu, as Airflow's), who is signed
+// in, whether live updates flow.
+import { useEffect, useRef } from "react";
+import { NavLink, Outlet, useLocation } from "react-router";
 import { useMe } from "../api/queries.ts";
 import { useLiveEvents } from "../live/live-events.ts";
 
 const LINKS = [
   { to: "/dags", label: "DAGs" },
   { to: "/workers", label: "Workers" },
+];
+
+/** Airflow's Admin menu: Variables, Connections, Pools; Users sit there too (Airflow's Security menu). */
+const ADMIN_LINKS = [
+  { to: "/variables", label: "Variables" },
+  { to: "/connections", label: "Connections" },
   { to: "/pools", label: "Pools" },
   { to: "/users", label: "Users" },
 ];
+
+function AdminMenu() {
+  const menu = useRef<HTMLDetailsElement>(null);
+  const location = useLocation();
+  // Close after a choice (a route change) and on a click anywhere else.
+  useEffect(() => {
+    if (menu.current) menu.current.open = false;
+  }, [location.pathname]);
+  useEffect(() => {
+    const close = (e: MouseEvent) => {
+      if (menu.current && !menu.current.contains(e.target as Node)) menu.current.open = false;
+    };
+    document.addEventListener("click", close);
+    return () => document.removeEventListener("click", close);
+  }, []);
+  const active = ADMIN_LINKS.some((l) => location.pathname.startsWith(l.to));
+  return (
+    <details className="nav-menu" ref={menu} data-testid="admin-menu">
+      <summary className={active ? "nav-link active" : "nav-link"}>Admin ▾</summary>
+      <div className="nav-menu-items" role="menu">
+        {ADMIN_LINKS.map((l) => (
+          <NavLink key={l.to} to={l.to} role="menuitem" className={({ isActive }) => (isActive ? "nav-menu-item active" : "nav-menu-item")}>
+            {l.label}
+          </NavLink>
+        ))}
+      </div>
+    </details>
+  );
+}
 
 export function Layout() {
   const live = useLiveEvents();
@@ -29,6 +66,7 @@ export function Layout() {
               {l.label}
             </NavLink>
           ))}
+          <AdminMenu />
           <a className="nav-link" href="/api/v1/ui/">
             API docs
           </a>

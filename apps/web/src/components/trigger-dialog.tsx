@@ -1,5 +1,7 @@
-// Trigger a DAG run with conf: a form built from the DAG's params (their defaults prefilled, typed
-// inputs for numbers, booleans and strings), with a raw JSON editor for anything else.
+// Trigger a DAG run with conf: a form built from the DAG's params, each rendered by its JSON Schema
+// type (number, enum select, string with format such as date, boolean checkbox) with its default
+// prefilled, and a raw JSON editor for anything else. The API validates the params; its 400
+// names the param, and the message shows beside that param's field.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
@@ -7,45 +9,82 @@ import { api, path } from "../api/client.ts";
 import { keys } from "../api/keys.ts";
 import { useDagDetail } from "../api/queries.ts";
 import type { DagRun } from "../api/types.ts";
+import { confFromFields, inputTypeForFormat, initialValue, paramFields, paramNamedIn, type FieldValue, type ParamField } from "../lib/param-fields.ts";
 import { ErrorBox, Loading } from "./common.tsx";
 
-type FieldValue = string | boolean;
-
-function initialFields(params: Record<string, unknown>): Record<string, FieldValue> {
-  return Object.fromEntries(
-    Object.entries(params).map(([k, v]) => [k, typeof v === "boolean" ? v : typeof v === "string" ? v : JSON.stringify(v)]),
-  );
+function ParamInput({ field, value, onChange }: { field: ParamField; value: FieldValue; onChange: (v: FieldValue) => void }) {
+  const { kind, schema, name } = field;
+  const testId = `param-${name}`;
+  switch (kind.kind) {
+    case "boolean":
+      return <input type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} data-testid={testId} />;
+    case "enum":
+      return (
+        <select value={String(value)} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
+          {value === "" && <option value="">— choose —</option>}
+          {kind.options.map((o, i) => (
+            <option key={i} value={String(i)}>
+              {typeof o === "string" ? o : JSON.stringify(o)}
+            </option>
+          ))}
+        </select>
+      );
+    case "number":
+      return (
+        <input
+          type="number"
+          step={kind.integer ? 1 : "any"}
+          min={schema?.minimum}
+          max={schema?.maximum}
+          value={String(value)}
+          onChange={(e) => onChange(e.target.value)}
+          data-testid={testId}
+        />
+      );
+    case "string":
+      return (
+        <input
+          type={inputTypeForFormat(kind.format)}
+          value={String(value)}
+          minLength={schema?.minLength}
+          maxLength={schema?.maxLength}
+          placeholder={kind.format === "date-time" ? "2026-01-01T00:00:00Z" : undefined}
+          onChange={(e) => onChange(e.target.value)}
+          data-testid={testId}
+        />
+      );
+    case "json":
+      return <textarea rows={3} className="mono" value={String(value)} onChange={(e) => onChange(e.target.value)} data-testid={testId} />;
+  }
 }
 
-/** The conf from the form: each field parsed back to the type of its default. */
-export function confFromFields(params: Record<string, unknown>, fields: Record<string, FieldValue>): Record<string, unknown> {
-  const conf: Record<string, unknown> = {};
-  for (const [key, def] of Object.entries(params)) {
-    const value = fields[key];
-    if (typeof def === "boolean") conf[key] = value === true;
-    else if (typeof def === "string") conf[key] = String(value ?? "");
-    else {
-      try {
-        conf[key] = JSON.parse(String(value));
-      } catch {
-        throw new Error(`"${key}" must be JSON (for example ${JSON.stringify(def)})`);
-      }
-    }
-  }
-  return conf;
+/** What the schema allows, in a few words: "integer, 1 to 100", "string (date)". */
+function constraintText(field: ParamField): string {
+  const s = field.schema;
+  if (!s) return "";
+  const parts: string[] = [];
+  const k = field.kind;
+  if (k.kind === "number") parts.push(k.integer ? "integer" : "number");
+  if (k.kind === "string") parts.push(k.format ? `string (${k.format})` : "string");
+  if (k.kind === "enum") parts.push(`one of ${k.options.length}`);
+  if (s.minimum !== undefined && s.maximum !== undefined) parts.push(`${s.minimum} to ${s.maximum}`);
+  else if (s.minimum !== undefined) parts.push(`≥ ${s.minimum}`);
+  else if (s.maximum !== undefined) parts.push(`≤ ${s.maximum}`);
+  if (field.def === undefined) parts.push("required");
+  return parts.join(", ");
 }
 
 export function TriggerDialog({ dagId, onClose }: { dagId: string; onClose: () => void }) {
   const detail = useDagDetail(dagId);
   const client = useQueryClient();
   const navigate = useNavigate();
-  const [fields, setFields] = useState<Record<string, FieldValue> | null>(null);
+  const [values, setValues] = useState<Record<string, FieldValue>>({});
   const [rawMode, setRawMode] = useState(false);
   const [raw, setRaw] = useState("{}");
   const [runId, setRunId] = useState("");
   const [formError, setFormError] = useState<string | null>(null);
-  const params = detail.data?.params ?? {};
-  const current = fields ?? initialFields(params);
+  const fields = paramFields(detail.data?.params ?? {}, detail.data?.param_schemas);
+  const valueOf = (f: ParamField) => values[f.name] ?? initialValue(f.kind, f.def);
 
   const trigger = useMutation({
     mutationFn: (conf: Record<string, unknown>) =>
@@ -61,7 +100,7 @@ export function TriggerDialog({ dagId, onClose }: { dagId: string; onClose: () =
     event.preventDefault();
     setFormError(null);
     try {
-      const conf = rawMode ? (JSON.parse(raw) as Record<string, unknown>) : confFromFields(params, current);
+      const conf = rawMode ? (JSON.parse(raw) as Record<string, unknown>) : confFromFields(fields, values);
       if (conf === null || typeof conf !== "object" || Array.isArray(conf)) throw new Error("conf must be a JSON object");
       trigger.mutate(conf);
     } catch (error) {
@@ -69,10 +108,13 @@ export function TriggerDialog({ dagId, onClose }: { dagId: string; onClose: () =
     }
   };
 
-  const names = Object.keys(params);
+  // The API's 400 names the param ("param \"rows\" of DAG …"): show it beside that field too.
+  const apiMessage = trigger.error instanceof Error ? trigger.error.message : undefined;
+  const failedParam = apiMessage === undefined ? undefined : paramNamedIn(apiMessage);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <form className="modal" onSubmit={submit} role="dialog" aria-label={`Trigger ${dagId}`}>
+      {/* noValidate: the API checks params against their schemas and names the one that fails. */}
+      <form className="modal" onSubmit={submit} role="dialog" aria-label={`Trigger ${dagId}`} noValidate>
         <h2>Trigger {dagId}</h2>
         {detail.isPending && <Loading what="Loading params" />}
         {detail.error && <ErrorBox error={detail.error} />}
@@ -82,22 +124,19 @@ export function TriggerDialog({ dagId, onClose }: { dagId: string; onClose: () =
               <span>Run id (optional)</span>
               <input value={runId} onChange={(e) => setRunId(e.target.value)} placeholder="manual__<time>" />
             </label>
-            {!rawMode && names.length === 0 && <p className="muted">This DAG declares no params; it runs with an empty conf.</p>}
+            {!rawMode && fields.length === 0 && <p className="muted">This DAG declares no params; it runs with an empty conf.</p>}
             {!rawMode &&
-              names.map((name) => {
-                const def = params[name];
-                const value = current[name];
+              fields.map((field) => {
+                const help = [field.schema?.description, constraintText(field)].filter(Boolean).join(" · ");
                 return (
-                  <label key={name} className={typeof def === "boolean" ? "field field-check" : "field"}>
-                    <span>{name}</span>
-                    {typeof def === "boolean" ? (
-                      <input type="checkbox" checked={value === true} onChange={(e) => setFields({ ...current, [name]: e.target.checked })} />
-                    ) : typeof def === "number" ? (
-                      <input type="number" step="any" value={String(value)} onChange={(e) => setFields({ ...current, [name]: e.target.value })} />
-                    ) : typeof def === "string" ? (
-                      <input value={String(value)} onChange={(e) => setFields({ ...current, [name]: e.target.value })} />
-                    ) : (
-                      <textarea rows={3} className="mono" value={String(value)} onChange={(e) => setFields({ ...current, [name]: e.target.value })} />
+                  <label key={field.name} className={field.kind.kind === "boolean" ? "field field-check" : "field"} data-testid={`param-field-${field.name}`} data-kind={field.kind.kind}>
+                    <span>{field.schema?.title ?? field.name}</span>
+                    <ParamInput field={field} value={valueOf(field)} onChange={(v) => setValues({ ...values, [field.name]: v })} />
+                    {help && field.kind.kind !== "boolean" && <small className="param-help">{help}</small>}
+                    {failedParam === field.name && (
+                      <small className="bad" data-testid={`param-error-${field.name}`}>
+                        {apiMessage}
+                      </small>
                     )}
                   </label>
                 );
@@ -112,7 +151,7 @@ export function TriggerDialog({ dagId, onClose }: { dagId: string; onClose: () =
               type="button"
               className="btn-link"
               onClick={() => {
-                if (!rawMode) setRaw(JSON.stringify(safeConf(params, current), null, 2));
+                if (!rawMode) setRaw(JSON.stringify(safeConf(fields, values), null, 2));
                 setRawMode(!rawMode);
               }}
             >
@@ -121,7 +160,8 @@ export function TriggerDialog({ dagId, onClose }: { dagId: string; onClose: () =
           </>
         )}
         {formError && <div className="alert alert-error">{formError}</div>}
-        {trigger.error && <ErrorBox error={trigger.error} />}
+        {/* Shown once: beside the param's field when the form shows it, else here. */}
+        {trigger.error && (rawMode || !fields.some((f) => f.name === failedParam)) && <ErrorBox error={trigger.error} />}
         <div className="modal-actions">
           <button type="button" className="btn" onClick={onClose}>
             Cancel
@@ -135,10 +175,10 @@ export function TriggerDialog({ dagId, onClose }: { dagId: string; onClose: () =
   );
 }
 
-function safeConf(params: Record<string, unknown>, fields: Record<string, FieldValue>): Record<string, unknown> {
+function safeConf(fields: readonly ParamField[], values: Record<string, FieldValue>): Record<string, unknown> {
   try {
-    return confFromFields(params, fields);
+    return confFromFields(fields, values);
   } catch {
-    return params;
+    return {};
   }
 }

@@ -25,13 +25,20 @@ export interface GraphLayout {
 
 export const NODE_HEIGHT = 44;
 
-export function layoutGraph(nodes: Array<{ id: string; label: string }>, edges: Array<{ source: string; target: string }>): GraphLayout {
+/**
+ * Box width for a node: the wider of its label (13 px, about 7.5 px a character) and its second
+ * line (11 px, about 6.6 px a character), so "python · upstream_failed" is never clipped.
+ */
+export function nodeWidth(label: string, sublabel = ""): number {
+  return Math.max(110, Math.min(360, Math.max(label.length * 7.5, sublabel.length * 6.6) + 40));
+}
+
+export function layoutGraph(nodes: Array<{ id: string; label: string; sublabel?: string }>, edges: Array<{ source: string; target: string }>): GraphLayout {
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: "LR", nodesep: 18, ranksep: 60, marginx: 16, marginy: 16 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of nodes) {
-    // Wide enough for the label in the UI font (about 7.5 px per character at 13 px).
-    g.setNode(n.id, { width: Math.max(110, Math.min(320, n.label.length * 7.5 + 40)), height: NODE_HEIGHT });
+    g.setNode(n.id, { width: nodeWidth(n.label, n.sublabel), height: NODE_HEIGHT });
   }
   for (const e of edges) g.setEdge(e.source, e.target);
   dagre.layout(g);

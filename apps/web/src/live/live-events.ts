@@ -12,9 +12,12 @@ export function applyLiveEvent(client: QueryClient, event: LiveEvent): void {
     case "run-changed":
       void client.invalidateQueries({ queryKey: keys.run(event.dag_id, event.run_id) });
       void client.invalidateQueries({ queryKey: keys.runsOf(event.dag_id) });
+      void client.invalidateQueries({ queryKey: keys.recentRunsAll });
       // The DAG list shows next-run dates and the pools page slot usage; both follow runs.
       void client.invalidateQueries({ queryKey: keys.dags });
       void client.invalidateQueries({ queryKey: keys.pools });
+      // A worker's active count is its running task instances (see the workers API).
+      void client.invalidateQueries({ queryKey: keys.workers });
       break;
     case "workers-changed":
       void client.invalidateQueries({ queryKey: keys.workers });

@@ -3,8 +3,8 @@
 import { useState } from "react";
 import { Link } from "react-router";
 import { path } from "../api/client.ts";
-import { useDagRuns, useDags, useImportErrors } from "../api/queries.ts";
-import type { Dag } from "../api/types.ts";
+import { useDags, useImportErrors, useRecentRuns } from "../api/queries.ts";
+import type { Dag, DagRun } from "../api/types.ts";
 import { ErrorBox, Loading, PageHeader } from "../components/common.tsx";
 import { NextRun } from "../components/next-run.tsx";
 import { PauseToggle } from "../components/pause-toggle.tsx";
@@ -13,13 +13,13 @@ import { TriggerButton } from "../components/trigger-button.tsx";
 
 const RECENT_RUNS = 8;
 
-function RecentRuns({ dagId }: { dagId: string }) {
-  const runs = useDagRuns(dagId, RECENT_RUNS);
-  if (!runs.data) return <span className="muted">…</span>;
-  if (runs.data.dag_runs.length === 0) return <span className="muted">no runs yet</span>;
+/** The DAG's newest runs, oldest first, from the page's one batched request (undefined: loading). */
+function RecentRuns({ dagId, runs }: { dagId: string; runs: DagRun[] | undefined }) {
+  if (!runs) return <span className="muted">…</span>;
+  if (runs.length === 0) return <span className="muted">no runs yet</span>;
   return (
     <span className="run-dots" data-testid={`recent-runs-${dagId}`}>
-      {[...runs.data.dag_runs].reverse().map((r) => (
+      {[...runs].reverse().map((r) => (
         <Link key={r.dag_run_id} to={path`/dags/${dagId}/runs/${r.dag_run_id}`} className="run-dot-link">
           <StateDot state={r.state} title={`${r.dag_run_id}: ${r.state}`} size={14} />
         </Link>
@@ -40,16 +40,17 @@ function ImportErrorsBanner() {
       </button>
       {open &&
         list.map((e) => (
-          <div key={e.import_error_id} className="import-error">
-            <strong className="mono">{e.filename}</strong>
-            <pre className="code small">{e.stack_trace}</pre>
+          <div key={e.import_error_id} className="import-error" data-testid={`import-error-${e.filename}`}>
+            {/* The first line says where and what (file:line:col: message); a code frame follows. */}
+            <strong className="mono">{e.stack_trace.split("\n")[0]}</strong>
+            <pre className="code small">{e.stack_trace.split("\n").slice(1).join("\n").replace(/^\n+/, "") || e.filename}</pre>
           </div>
         ))}
     </div>
   );
 }
 
-function DagRow({ dag }: { dag: Dag }) {
+function DagRow({ dag, runs }: { dag: Dag; runs: DagRun[] | undefined }) {
   return (
     <tr data-testid={`dag-row-${dag.dag_id}`}>
       <td>
@@ -72,7 +73,7 @@ function DagRow({ dag }: { dag: Dag }) {
         <code className="schedule">{dag.schedule_interval?.value ?? "manual"}</code>
       </td>
       <td>
-        <RecentRuns dagId={dag.dag_id} />
+        <RecentRuns dagId={dag.dag_id} runs={runs} />
       </td>
       <td>
         <NextRun dag={dag} />
@@ -93,6 +94,11 @@ export function DagsPage() {
     (d) =>
       (filter === "" || d.dag_id.toLowerCase().includes(filter.toLowerCase()) || d.tags.some((t) => t.name.includes(filter.toLowerCase()))) &&
       (status === "all" || (status === "paused") === d.is_paused),
+  );
+  // Every shown DAG's recent runs in one request, not one per DAG (issue 13, item 14).
+  const recent = useRecentRuns(
+    shown.map((d) => d.dag_id),
+    RECENT_RUNS,
   );
   return (
     <>
@@ -127,7 +133,7 @@ export function DagsPage() {
             </thead>
             <tbody>
               {shown.map((d) => (
-                <DagRow key={d.dag_id} dag={d} />
+                <DagRow key={d.dag_id} dag={d} runs={recent.data?.get(d.dag_id)} />
               ))}
               {shown.length === 0 && (
                 <tr>

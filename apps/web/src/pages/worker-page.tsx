@@ -6,7 +6,7 @@ import type { WorkerTaskInstance } from "../api/types.ts";
 import { Card, ErrorBox, Loading, PageHeader, Stat } from "../components/common.tsx";
 import { StateBadge } from "../components/state.tsx";
 import { durationBetween, formatDateTime, formatDuration, formatRelative } from "../lib/format.ts";
-import { uptime, WorkerStatus } from "./workers-page.tsx";
+import { queueLabel, uptime, WorkerStatus } from "./workers-page.tsx";
 
 function TaskTable({ rows, empty }: { rows: WorkerTaskInstance[]; empty: string }) {
   if (rows.length === 0) return <p className="muted">{empty}</p>;
@@ -61,7 +61,7 @@ export function WorkerPage() {
         <>
           <div className="stats">
             <Stat label="Host / PID" value={<span className="mono small">{`${w.hostname} · ${w.pid}`}</span>} />
-            <Stat label="Queues" value={w.queues.join(", ")} />
+            <Stat label="Queues" value={w.queues.map(queueLabel).join(", ")} />
             <Stat label="Active / slots" value={`${w.active} / ${w.concurrency}`} />
             <Stat label="Processed" value={w.processed} />
             <Stat label="Succeeded / failed" value={`${w.succeeded} / ${w.failed}`} />

@@ -14,6 +14,11 @@ export function WorkerStatus({ status }: { status: Worker["status"] }) {
   );
 }
 
+/** `*` is how the local executor registers: it runs tasks of every queue. */
+export function queueLabel(queue: string): string {
+  return queue === "*" ? "all queues" : queue;
+}
+
 export function uptime(worker: Worker, now = Date.now()): string {
   return worker.status === "online" ? formatDuration((now - Date.parse(worker.started_at)) / 1000) : "—";
 }
@@ -34,7 +39,7 @@ export function WorkersPage() {
     <>
       <PageHeader
         title="Workers"
-        subtitle="Celery-style workers registered with this installation, by heartbeat"
+        subtitle="Celery-style workers and local executors registered with this installation, by heartbeat"
         actions={
           <a className="btn" href="/queues">
             Queues (bull-board) ↗
@@ -54,8 +59,8 @@ export function WorkersPage() {
         <Loading />
       ) : list.length === 0 ? (
         <div className="empty">
-          No worker has registered. <code>updraft standalone</code> runs tasks in its own local executor; start <code>updraft worker</code> processes with the
-          distributed executor to see them here.
+          No worker has registered yet. The local executor of <code>updraft standalone</code> and <code>updraft scheduler</code> shows here once it starts;
+          with the distributed executor, start <code>updraft worker</code> processes.
         </div>
       ) : (
         <div className="table-wrap">
@@ -91,7 +96,7 @@ export function WorkersPage() {
                   <td>
                     {w.queues.map((q) => (
                       <span key={q} className="tag">
-                        {q}
+                        {queueLabel(q)}
                       </span>
                     ))}
                   </td>
@@ -128,7 +133,7 @@ export function WorkersPage() {
                 {[...queues.entries()].sort().map(([q, v]) => (
                   <tr key={q}>
                     <td>
-                      <span className="tag">{q}</span>
+                      <span className="tag">{queueLabel(q)}</span>
                     </td>
                     <td className="right">{v.workers}</td>
                     <td className="right">

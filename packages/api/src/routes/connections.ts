@@ -96,9 +96,23 @@ export function connectionRoutes(app: ApiApp, { db, config }: ApiContext): void 
     "/api/v1/connections/test",
     {
       config: { access: "Op" },
-      schema: { tags: TAGS, summary: "Test a connection (postgres, redis, http)", body: ConnectionBody, response: { 200: ConnectionTestResult, ...errorResponses } },
+      schema: {
+        tags: TAGS,
+        summary: "Test a connection (postgres, redis, http); without a password, a stored connection's own is used",
+        body: ConnectionBody,
+        response: { 200: ConnectionTestResult, ...errorResponses },
+      },
     },
-    async (request) => testConnection(fromBody(request.body)),
+    async (request) => {
+      const fields = fromBody(request.body);
+      // The dashboard never receives a stored password, so its edit form tests with the stored one
+      // unless a new one was typed (an explicit null tests without a password).
+      if (request.body.password === undefined) {
+        const stored = await getConnection(db, fields.connId, cipher);
+        if (stored) fields.password = stored.password;
+      }
+      return testConnection(fields);
+    },
   );
 
   app.get(

@@ -23,6 +23,7 @@ export function toDagDetail(dag: SerializedDag) {
     catchup: dag.catchup,
     tags: dag.tags.map((name) => ({ name })),
     params: dag.params,
+    param_schemas: dag.paramSchemas ?? {},
     tasks: dag.tasks.map((t) => ({
       task_id: t.taskId,
       kind: t.kind,

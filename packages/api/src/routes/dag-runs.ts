@@ -179,6 +179,7 @@ export function dagRunRoutes(app: ApiApp, { db }: ApiContext): void {
         orderBy: parseOrderBy(b.order_by, ORDER_FIELDS),
         limit: b.page_limit,
         offset: b.page_offset,
+        limitPerDag: b.limit_per_dag,
       });
       return { dag_runs: rows.map(toDagRunResponse), total_entries: total };
     },

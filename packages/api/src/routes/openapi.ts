@@ -4,6 +4,20 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { ApiApp } from "./context.ts";
 
+// Updraft's mark (the dashboard's), so the docs page says whose API it is rather than Fastify's.
+const LOGO_SVG = Buffer.from(
+  `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 180 32" width="180" height="32">` +
+    `<rect width="32" height="32" rx="7" fill="#2f6fdf"/>` +
+    `<path d="M8 21c4-1 6-5 8-10 2 5 4 9 8 10" stroke="white" stroke-width="3" fill="none" stroke-linecap="round"/>` +
+    `<text x="40" y="22" font-family="system-ui,sans-serif" font-size="18" font-weight="700" fill="#ffffff">Updraft API</text></svg>`,
+);
+const FAVICON_SVG = Buffer.from(
+  `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#2f6fdf"/>` +
+    `<path d="M8 21c4-1 6-5 8-10 2 5 4 9 8 10" stroke="white" stroke-width="3" fill="none" stroke-linecap="round"/></svg>`,
+);
+// swagger-ui's top bar in the dashboard's colours.
+const THEME_CSS = ".swagger-ui .topbar { background-color: #16213a; } .swagger-ui .topbar .download-url-wrapper .download-url-button { background: #2f6fdf; }";
+
 export const OPENAPI_PATH = "/api/v1/openapi.json";
 export const DOCS_PREFIX = "/api/v1/ui";
 
@@ -25,6 +39,14 @@ export async function registerOpenApi(app: ApiApp, version: string): Promise<voi
       security: [{ basic: [] }, { session: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
+  await app.register(swaggerUi, {
+    routePrefix: DOCS_PREFIX,
+    logo: { type: "image/svg+xml", content: LOGO_SVG, href: "/", target: "_self" },
+    theme: {
+      title: "Updraft API",
+      favicon: [{ filename: "favicon.svg", rel: "icon", type: "image/svg+xml", sizes: "any", content: FAVICON_SVG }],
+      css: [{ filename: "updraft.css", content: THEME_CSS }],
+    },
+  });
   app.get(OPENAPI_PATH, { config: { access: "public" }, schema: { hide: true } }, async () => app.swagger());
 }

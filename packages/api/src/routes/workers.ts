@@ -2,7 +2,7 @@
 // heartbeat age, and one worker with what it runs now and ran recently.
 import { isoOrNull } from "@updraft/api-contract";
 import { UpdraftError } from "@updraft/core";
-import { getWorker, isWorkerOnline, listWorkers, workerTaskInstances, type WorkerRow } from "@updraft/db";
+import { getWorker, isWorkerOnline, listWorkers, runningCountsByWorker, workerTaskInstances, type WorkerRow } from "@updraft/db";
 import { errorResponses } from "../schemas/common.ts";
 import { WorkerCollection, WorkerDetail, WorkerParams } from "../schemas/workers.ts";
 import type { ApiApp, ApiContext } from "./context.ts";
@@ -10,13 +10,15 @@ import type { ApiApp, ApiContext } from "./context.ts";
 const TAGS = ["Worker"];
 
 export function workerRoutes(app: ApiApp, { db, config }: ApiContext): void {
-  const toResponse = (row: WorkerRow, now: Date) => ({
+  // `active` is the worker's running task instances as the database has them, so it agrees with
+  // the worker page's "Running now" list (issue 13, item 14); the heartbeat's counter lags.
+  const toResponse = (row: WorkerRow, now: Date, active: number) => ({
     name: row.name,
     hostname: row.hostname,
     pid: row.pid,
     queues: row.queues,
     concurrency: row.concurrency,
-    active: row.active,
+    active,
     processed: row.processed,
     succeeded: row.succeeded,
     failed: row.failed,
@@ -29,9 +31,9 @@ export function workerRoutes(app: ApiApp, { db, config }: ApiContext): void {
     "/api/v1/workers",
     { schema: { tags: TAGS, summary: "List workers with their heartbeat status and counters", response: { 200: WorkerCollection, ...errorResponses } } },
     async () => {
-      const rows = await listWorkers(db);
+      const [rows, running] = await Promise.all([listWorkers(db), runningCountsByWorker(db)]);
       const now = new Date();
-      return { workers: rows.map((row) => toResponse(row, now)), total_entries: rows.length };
+      return { workers: rows.map((row) => toResponse(row, now, running.get(row.name) ?? 0)), total_entries: rows.length };
     },
   );
 
@@ -63,7 +65,7 @@ export function workerRoutes(app: ApiApp, { db, config }: ApiContext): void {
         end_date: isoOrNull(t.endDate),
         duration: t.duration,
       });
-      return { ...toResponse(row, new Date()), running_task_instances: current.map(asTi), recent_task_instances: recent.map(asTi) };
+      return { ...toResponse(row, new Date(), current.length), running_task_instances: current.map(asTi), recent_task_instances: recent.map(asTi) };
     },
   );
 }

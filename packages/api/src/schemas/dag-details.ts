@@ -27,6 +27,9 @@ export const DagDetail = Type.Object(
     catchup: Type.Boolean(),
     tags: Type.Array(Type.Object({ name: Type.String() })),
     params: Type.Record(Type.String(), Type.Unknown(), { description: "Run parameters with their defaults" }),
+    param_schemas: Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown()), {
+      description: "The JSON Schema of each typed param (Airflow's Param), which the trigger form renders by type; empty when none is typed",
+    }),
     tasks: Type.Array(DagTask),
     edges: Type.Array(Type.Object({ source_task_id: Type.String(), target_task_id: Type.String() })),
   },

@@ -78,6 +78,13 @@ export const DagRunBatchBody = Type.Object(
     order_by: OrderByQuery,
     page_offset: Type.Optional(Type.Integer({ minimum: 0 })),
     page_limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    limit_per_dag: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 1_000,
+        description: "Updraft's addition: at most this many runs of each DAG, newest logical date first (the DAG list's recent runs in one request)",
+      }),
+    ),
     ...dateFilters,
   },
   { additionalProperties: false },

@@ -1,11 +1,13 @@
 // Serves the dashboard (a single-page app) from its dist folder: hashed assets to anyone (they
 // hold no data, and the login page must not need them), every other non-API GET answers
-// index.html to a signed-in user and redirects anyone else to /login?next=<the page>.
+// index.html to a signed-in user (status 404 when the path is none of the app's routes) and
+// redirects anyone else to /login?next=<the page>.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import fastifyStatic from "@fastify/static";
 import { Type } from "typebox";
 import type { ApiApp } from "../routes/context.ts";
+import { clientRouteMatcher } from "./client-routes.ts";
 import { isBuilt } from "./web-root.ts";
 
 const NOT_BUILT_PAGE = `<!doctype html>
@@ -28,6 +30,7 @@ export async function staticSiteRoutes(app: ApiApp, webRoot: string | undefined)
     await app.register(fastifyStatic, { root: webRoot, serve: false });
   }
   const index = built ? await readFile(join(webRoot, "index.html"), "utf8") : NOT_BUILT_PAGE;
+  const isClientRoute = built ? clientRouteMatcher(webRoot) : () => true;
 
   app.get(
     "/assets/*",
@@ -42,12 +45,14 @@ export async function staticSiteRoutes(app: ApiApp, webRoot: string | undefined)
 
   app.get(
     "/*",
-    { config: { access: "public" }, schema: { hide: true, response: { 200: Type.String() } } },
+    { config: { access: "public" }, schema: { hide: true, response: { 200: Type.String(), 404: Type.String() } } },
     async (request, reply) => {
       const path = request.url.split("?")[0] ?? "/";
       if (isServerPath(path)) return reply.callNotFound();
       if (request.user === null) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 302);
-      return reply.header("cache-control", "no-store").type("text/html; charset=utf-8").send(index);
+      // Not a page of the app: still the app (it draws "Page not found"), but with HTTP 404.
+      const status = isClientRoute(path) ? 200 : 404;
+      return reply.code(status).header("cache-control", "no-store").type("text/html; charset=utf-8").send(index);
     },
   );
 }

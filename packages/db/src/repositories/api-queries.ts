@@ -2,7 +2,7 @@
 // instance lists (`dags/~/dagRuns/list`, `dags/~/dagRuns/~/taskInstances/list`), DAG stats, XCom
 // entries and one import error. Filters follow Airflow's field names and meanings.
 import type { DagRunState, TaskInstanceState } from "@updraft/core";
-import { and, asc, count, desc, eq, gte, inArray, isNull, lte, or, type AnyColumn, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNull, lte, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { UpdraftDb } from "../client.ts";
 import { dagRuns, type DagRunRow } from "../schema/dag-runs.ts";
 import { importErrors, type ImportErrorRow } from "../schema/import-errors.ts";
@@ -58,6 +58,11 @@ export interface DagRunSearch {
   orderBy?: OrderBy<DagRunOrderField> | undefined;
   limit?: number | undefined;
   offset?: number | undefined;
+  /**
+   * At most this many runs of each DAG, the newest by logical date (Updraft's addition, so the DAG
+   * list gets every DAG's recent runs in one query). The total counts the runs so kept.
+   */
+  limitPerDag?: number | undefined;
 }
 
 /** Runs matching Airflow's run filters, with the total for pagination. */
@@ -68,6 +73,18 @@ export async function searchDagRuns(db: UpdraftDb, search: DagRunSearch): Promis
   inRange(dagRuns.logicalDate, search.logicalDate, filters);
   inRange(dagRuns.startDate, search.startDate, filters);
   inRange(dagRuns.endDate, search.endDate, filters);
+  if (search.limitPerDag !== undefined) {
+    // Rank each DAG's matching runs newest first and keep the first N of each.
+    const ranked = db
+      .select({
+        id: dagRuns.id,
+        rank: sql<number>`row_number() over (partition by ${dagRuns.dagId} order by ${dagRuns.logicalDate} desc, ${dagRuns.id} desc)`.as("rank"),
+      })
+      .from(dagRuns)
+      .where(filters.length > 0 ? and(...filters) : undefined)
+      .as("ranked");
+    filters.push(inArray(dagRuns.id, db.select({ id: ranked.id }).from(ranked).where(lte(ranked.rank, search.limitPerDag))));
+  }
   const where = filters.length > 0 ? and(...filters) : undefined;
   const order = search.orderBy === undefined ? [desc(dagRuns.logicalDate), desc(dagRuns.id)] : [ordered(DAG_RUN_ORDER_FIELDS[search.orderBy.field], search.orderBy), asc(dagRuns.id)];
   const [rows, [total]] = await Promise.all([

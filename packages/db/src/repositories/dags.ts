@@ -2,7 +2,7 @@
 // deactivates the ones that vanished and replaces the import errors, so readers never see a
 // half-applied pass.
 import { UpdraftError, type SerializedDag } from "@updraft/core";
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq, notInArray, sql } from "drizzle-orm";
 import type { UpdraftDb } from "../client.ts";
 import { dags, type DagRow } from "../schema/dags.ts";
 import { importErrors } from "../schema/import-errors.ts";
@@ -29,7 +29,8 @@ const CHUNK = 500;
 
 /**
  * Applies one parse pass: upserts every DAG, marks DAGs missing from the pass inactive, and
- * replaces the import-error table with `input.importErrors`.
+ * makes the import-error table hold exactly `input.importErrors` (one row per failing file; a
+ * file that keeps failing keeps its row and id, as Airflow's ImportError rows do).
  */
 export async function syncDags(db: UpdraftDb, input: SyncDagsInput): Promise<SyncDagsResult> {
   return db.transaction(async (tx) => {
@@ -86,14 +87,24 @@ export async function syncDags(db: UpdraftDb, input: SyncDagsInput): Promise<Syn
         .where(sql`${dags.dagId} in ${ids}`);
     }
 
-    await tx.delete(importErrors);
+    // Import errors: a file that still fails keeps its row, so its import_error_id stays the same
+    // from parse to parse; its timestamp moves only when the error's text changes (issue 13,
+    // item 11). Files that no longer fail lose their rows.
+    const failing = [...new Set(input.importErrors.map((e) => e.filename))];
+    await tx.delete(importErrors).where(failing.length === 0 ? undefined : notInArray(importErrors.filename, failing));
     const errorRows = input.importErrors.map((e) => ({ filename: e.filename, stackTrace: e.message, timestamp: input.parsedAt }));
     for (let i = 0; i < errorRows.length; i += CHUNK) {
       // A file can only fail once per pass; should a caller repeat it, the last message wins.
       await tx
         .insert(importErrors)
         .values(errorRows.slice(i, i + CHUNK))
-        .onConflictDoUpdate({ target: importErrors.filename, set: { stackTrace: sql`excluded.stack_trace` } });
+        .onConflictDoUpdate({
+          target: importErrors.filename,
+          set: {
+            stackTrace: sql`excluded.stack_trace`,
+            timestamp: sql`case when ${importErrors.stackTrace} = excluded.stack_trace then ${importErrors.timestamp} else excluded.timestamp end`,
+          },
+        });
     }
     return result;
   });

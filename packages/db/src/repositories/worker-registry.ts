@@ -1,6 +1,6 @@
 // The worker registry's writes: a worker registers when it starts, heartbeats with its counters
 // while it runs, and deregisters when it stops. Reads for the API live in workers.ts.
-import { eq, sql } from "drizzle-orm";
+import { and, eq, like, sql } from "drizzle-orm";
 import type { UpdraftDb } from "../client.ts";
 import { workers } from "../schema/workers.ts";
 
@@ -42,4 +42,15 @@ export async function heartbeatWorker(db: UpdraftDb, name: string, counters: Wor
 
 export async function deregisterWorker(db: UpdraftDb, name: string): Promise<void> {
   await db.update(workers).set({ state: "stopped", active: 0 }).where(eq(workers.name, name));
+}
+
+/**
+ * Forgets workers that stopped cleanly and whose names start with `prefix` (the local executor's
+ * `local@<host>:`), so a standalone restarted many times shows one local row, not one per run.
+ * Workers that died without deregistering stay, shown offline. @returns how many went.
+ */
+export async function forgetStoppedWorkers(db: UpdraftDb, prefix: string): Promise<number> {
+  const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const gone = await db.delete(workers).where(and(eq(workers.state, "stopped"), like(workers.name, `${escaped}%`))).returning({ name: workers.name });
+  return gone.length;
 }

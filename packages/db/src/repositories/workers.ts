@@ -1,6 +1,6 @@
 // The worker registry as the dashboard and the API read it (Flower's view): every worker with its
 // counters, and what one worker is running now and ran recently.
-import { and, asc, desc, eq, isNotNull } from "drizzle-orm";
+import { and, asc, count, desc, eq, isNotNull } from "drizzle-orm";
 import type { UpdraftDb } from "../client.ts";
 import { taskInstanceHistory, taskInstances, type TaskInstanceHistoryRow, type TaskInstanceRow } from "../schema/task-instances.ts";
 import { workers, type WorkerRow } from "../schema/workers.ts";
@@ -8,6 +8,20 @@ import { workers, type WorkerRow } from "../schema/workers.ts";
 /** Every registered worker, by name. */
 export async function listWorkers(db: UpdraftDb): Promise<WorkerRow[]> {
   return db.select().from(workers).orderBy(asc(workers.name));
+}
+
+/**
+ * Task instances running now per worker name, from the task instance table: the same source as a
+ * worker's "Running now" list, so its active count and that list agree (the heartbeat's own
+ * counter lags by up to a beat and counts tries still being set up).
+ */
+export async function runningCountsByWorker(db: UpdraftDb): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ name: taskInstances.workerName, n: count() })
+    .from(taskInstances)
+    .where(and(eq(taskInstances.state, "running"), isNotNull(taskInstances.workerName)))
+    .groupBy(taskInstances.workerName);
+  return new Map(rows.map((r) => [r.name ?? "", r.n]));
 }
 
 /** One worker, or undefined. */

@@ -1,5 +1,5 @@
-// DAG files that failed to import on the last parse. The DAG processor replaces the whole table
-// each pass, so a fixed file's error disappears without bookkeeping.
+// DAG files that failed to import on the last parse. Each pass deletes the rows of files that
+// now load and upserts the rest by filename, so an unchanged error keeps its id.
 import { pgTable, serial, text } from "drizzle-orm/pg-core";
 import { timestamptz } from "./columns.ts";
 

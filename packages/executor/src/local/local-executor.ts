@@ -1,10 +1,11 @@
 // The local executor: runs claimed tries in a pool of reusable child processes on this machine
 // and records each try from this (parent) process — the children never touch the database, which
 // is what makes it safe on PGlite. It heartbeats its running tries like a worker does, so a
-// scheduler can tell a crashed executor's tries from slow ones.
+// scheduler can tell a crashed executor's tries from slow ones. It also registers in the worker
+// registry (queues `*`: it runs every queue), so Flower's view shows the embedded default too.
 import { hostname } from "node:os";
 import { errorMessage, type Executor, type Logger, type QueuedTaskInstance } from "@updraft/core";
-import { heartbeatRunningTries, type FernetCipher, type RunKey, type UpdraftDb } from "@updraft/db";
+import { deregisterWorker, forgetStoppedWorkers, heartbeatRunningTries, heartbeatWorker, registerWorker, type FernetCipher, type RunKey, type UpdraftDb } from "@updraft/db";
 import { ExternalStops } from "../external-stops.ts";
 import { OutcomeBuffer } from "../outcome-buffer.ts";
 import { runAndRecordTry, tryKeyOf } from "../record-try.ts";
@@ -25,7 +26,7 @@ export interface LocalExecutorOptions {
   maxTriesPerChild?: number;
   /** Name recorded as the task instance's worker. @defaultValue "local@<hostname>:<pid>" */
   workerName?: string;
-  /** Interval of the running tries' heartbeat. @defaultValue 5000 // ms */
+  /** Interval of the worker row's and the running tries' heartbeat. @defaultValue 5000 // ms */
   heartbeatMs?: number;
   /** Decrypts the variables and connections tasks read (UPDRAFT_FERNET_KEY). @defaultValue null */
   cipher?: FernetCipher | null;
@@ -41,20 +42,44 @@ export class LocalExecutor implements Executor {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly outcomes: OutcomeBuffer;
   private readonly stops = new ExternalStops();
+  /** Tries finished since the last heartbeat, added to the registry row's totals at the next beat. */
+  private counters = { processed: 0, succeeded: 0, failed: 0 };
+  private readonly registered: Promise<void>;
 
   constructor(private readonly options: LocalExecutorOptions) {
     this.pool = new TaskProcessPool({ size: options.slots, maxTriesPerChild: options.maxTriesPerChild ?? 1_000 });
     this.pool.warm(Math.min(options.slots, 4));
     this.workerName = options.workerName ?? `local@${this.host}:${process.pid}`;
     this.outcomes = new OutcomeBuffer({ db: options.db, logger: options.logger, onFlushed: (runs) => options.onTryFinished?.(runs) });
+    // The registry row: a failure to write it is logged and costs only the workers page's row.
+    // Earlier local executors of this host that stopped cleanly are forgotten (one row per host).
+    const registration = { name: this.workerName, hostname: this.host, pid: process.pid, queues: ["*"], concurrency: options.slots };
+    this.registered = forgetStoppedWorkers(options.db, `local@${this.host}:`)
+      .then(() => registerWorker(options.db, registration))
+      .catch((error: unknown) => options.logger.warn({ err: errorMessage(error) }, "registering the local executor as a worker failed"));
     this.heartbeat = setInterval(() => {
-      if (this.inFlight === 0) return;
-      heartbeatRunningTries(options.db, this.workerName).catch((error: unknown) =>
-        options.logger.warn({ err: errorMessage(error) }, "heartbeat of running tries failed"),
-      );
-      void this.stops.check(options.db, options.logger);
+      void this.beat();
+      // Tries whose task instance ended elsewhere (run timed out, cleared, marked) are stopped.
+      if (this.inFlight > 0) void this.stops.check(options.db, options.logger);
     }, options.heartbeatMs ?? 5_000);
     this.heartbeat.unref();
+  }
+
+  private async beat(): Promise<void> {
+    const { db, logger } = this.options;
+    const counters = this.counters;
+    this.counters = { processed: 0, succeeded: 0, failed: 0 };
+    try {
+      await this.registered;
+      await heartbeatWorker(db, this.workerName, { active: this.inFlight, ...counters });
+      if (this.inFlight > 0) await heartbeatRunningTries(db, this.workerName);
+    } catch (error) {
+      // Keep the counts for the next beat.
+      this.counters.processed += counters.processed;
+      this.counters.succeeded += counters.succeeded;
+      this.counters.failed += counters.failed;
+      logger.warn({ err: errorMessage(error) }, "heartbeat of running tries failed");
+    }
   }
 
   freeSlots(): number {
@@ -75,7 +100,12 @@ export class LocalExecutor implements Executor {
         cipher: this.options.cipher ?? null,
         stops: this.stops,
       })
-        .then(() => undefined)
+        .then((recorded) => {
+          if (recorded.outcome === "refused") return;
+          this.counters.processed++;
+          if (recorded.outcome.state === "failed") this.counters.failed++;
+          else this.counters.succeeded++;
+        })
         .catch((error: unknown) => this.options.logger.error({ err: errorMessage(error), ti: tryKeyOf(ti) }, "recording a try failed"))
         .finally(() => {
           this.inFlight--;
@@ -92,5 +122,8 @@ export class LocalExecutor implements Executor {
     await Promise.allSettled(this.running);
     await this.outcomes.close();
     await this.pool.close();
+    // The last counts, then "stopped" (offline on the workers page).
+    await this.beat();
+    await deregisterWorker(this.options.db, this.workerName).catch(() => undefined);
   }
 }
