@@ -20,6 +20,8 @@ export interface WaitingFacts {
   upstream: ReadonlyArray<{ taskId: string; state: TaskInstanceState | null }>;
   runState: DagRunState;
   dagIsPaused: boolean;
+  /** False when no file defines the DAG now (deleted, or failing to import). Default: true. */
+  dagIsActive?: boolean;
   /** Running runs of this DAG and its max active runs (for a queued run). */
   runningRuns: number;
   maxActiveRuns: number;
@@ -30,18 +32,30 @@ export interface WaitingFacts {
 
 export interface Explanation {
   /** Short machine-readable kind of the wait. */
-  reason: "not_waiting" | "dag_paused" | "run_queued" | "upstream" | "trigger_rule" | "retry_delay" | "limit" | "executor" | "finished";
+  reason: "not_waiting" | "dag_paused" | "dag_inactive" | "run_queued" | "upstream" | "trigger_rule" | "retry_delay" | "limit" | "executor" | "finished";
   message: string;
 }
 
 export function explainWaiting(f: WaitingFacts): Explanation[] {
   if (f.state === "running") return [{ reason: "not_waiting", message: "the task instance is running" }];
-  if (f.state !== null && ["success", "failed", "upstream_failed", "skipped", "removed"].includes(f.state)) {
+  if (f.state === "removed") {
+    return [{ reason: "finished", message: `the task instance is removed: its task is no longer in DAG "${f.dagId}" (or was not when the run went on)` }];
+  }
+  if (f.state !== null && ["success", "failed", "upstream_failed", "skipped"].includes(f.state)) {
     return [{ reason: "finished", message: `the task instance is finished (${f.state}); clear it to run it again` }];
   }
   const reasons: Explanation[] = [];
   if (f.dagIsPaused) reasons.push({ reason: "dag_paused", message: `DAG "${f.dagId}" is paused; unpause it to run its tasks` });
-  if (f.runState === "queued") {
+  const inactive = f.dagIsActive === false;
+  if (inactive && f.runState === "queued") {
+    reasons.push({ reason: "dag_inactive", message: `no file defines DAG "${f.dagId}" now (its file was deleted or fails to import; see import errors): its queued runs start when a file defines it again` });
+  } else if (inactive && f.runState === "running") {
+    reasons.push({
+      reason: "dag_inactive",
+      message: `no file defines DAG "${f.dagId}" now (its file was deleted or fails to import; see import errors): this run goes on with the DAG's last parsed definition, and a task whose file cannot be imported fails`,
+    });
+  }
+  if (f.runState === "queued" && !inactive) {
     reasons.push({
       reason: "run_queued",
       message: `the run waits in queued: ${f.runningRuns} of at most ${f.maxActiveRuns} runs of "${f.dagId}" are running (max active runs)`,
@@ -104,6 +118,15 @@ function explainUpstream(f: WaitingFacts): Explanation[] {
   }
   if (decision === "run") {
     return [{ reason: "trigger_rule", message: `its trigger rule ${f.triggerRule} is met; the scheduler schedules it on its next pass` }];
+  }
+  if (decision === "wait") {
+    // Every upstream has ended (some `removed`) and the rule is still not met: nothing will change
+    // it, so no pass runs it. Airflow's deadlock check fails the run once nothing else can run.
+    const ended = f.upstream.map((u) => `${u.taskId} (${u.state})`).join(", ");
+    return [{
+      reason: "trigger_rule",
+      message: `its trigger rule ${f.triggerRule} can no longer be met by its ended upstream task(s) ${ended}; it will not run, and the run fails as deadlocked once nothing else in it can run`,
+    }];
   }
   return [{ reason: "trigger_rule", message: `its trigger rule ${f.triggerRule} is decided (${decision}); the scheduler settles it on its next pass` }];
 }

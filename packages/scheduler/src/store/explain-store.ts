@@ -23,7 +23,7 @@ export async function explainTaskInstance(
     .from(taskInstances)
     .where(and(eq(taskInstances.dagId, key.dagId), eq(taskInstances.runId, key.runId), eq(taskInstances.taskId, key.taskId)));
   const [run] = await db.select().from(dagRuns).where(and(eq(dagRuns.dagId, key.dagId), eq(dagRuns.runId, key.runId)));
-  const [dag] = await db.select({ isPaused: dags.isPaused, serialized: dags.serialized }).from(dags).where(eq(dags.dagId, key.dagId));
+  const [dag] = await db.select({ isPaused: dags.isPaused, isActive: dags.isActive, serialized: dags.serialized }).from(dags).where(eq(dags.dagId, key.dagId));
   if (!ti || !run || !dag) return undefined;
   const serialized = dag.serialized as SerializedDag;
   const spec = serialized.tasks.find((t) => t.taskId === key.taskId);
@@ -60,6 +60,7 @@ export async function explainTaskInstance(
     upstream: upstreamIds.map((id) => ({ taskId: id, state: (upstream.find((u) => u.taskId === id)?.state ?? null) as TaskInstanceState | null })),
     runState: run.state,
     dagIsPaused: dag.isPaused,
+    dagIsActive: dag.isActive,
     runningRuns: running?.n ?? 0,
     maxActiveRuns: serialized.maxActiveRuns ?? limits.maxActiveRunsPerDag,
     claim: verdict,

@@ -7,6 +7,7 @@ import { decideRunProgress, type ProgressTransition, type TaskInstanceSnapshot, 
 import { dagRuns, type RunKey, type UpdraftDb } from "@updraft/db";
 import { eq, sql, type SQL } from "drizzle-orm";
 import type { CachedDag } from "./dag-cache.ts";
+import { verifyIntegrity } from "./integrity-store.ts";
 
 export interface ProgressResult {
   transitions: number;
@@ -59,6 +60,9 @@ export async function progressRunningRuns(
     if (!map) byRun.set(key, (map = new Map()));
     map.set(ti.taskId, { state: ti.state, nextRetryAt: ti.nextRetryAt });
   }
+  // The DAG may have gained or lost tasks since the run started (Airflow's verify_integrity).
+  for (const run of runs) if (!byRun.has(runKey(run.dagId, run.runId))) byRun.set(runKey(run.dagId, run.runId), new Map());
+  await verifyIntegrity(db, dags, runs.map((r) => ({ dagId: r.dagId, runId: r.runId, instances: byRun.get(runKey(r.dagId, r.runId))! })), now);
   const followed = await branchChoices(db, dags, tis);
 
   const changes: Change[] = [];
