@@ -2,7 +2,7 @@
 // from the same facts and limits the scheduler decides with: for a scheduled task instance, the
 // verdict of the claim's own plan (`claimVerdict`), so "ready" is said only of what the next
 // claim takes.
-import { evaluateTriggerRule, summarise, type DagRunState, type TaskInstanceState, type TriggerRule } from "@updraft/core";
+import { evaluateTriggerRule, summarise, type DagRunState, type ProgressTransition, type TaskInstanceState, type TriggerRule } from "@updraft/core";
 import type { ClaimVerdict } from "./claim-rooms.ts";
 import { describeBlockReason } from "./select-task-instances.ts";
 
@@ -27,6 +27,14 @@ export interface WaitingFacts {
   maxActiveRuns: number;
   /** For a scheduled task instance: what the next claim does with it. */
   claim?: ClaimVerdict;
+  /**
+   * For a task instance with no state yet: what the scheduler's progress decision
+   * (`decideRunProgress` over the whole run, with branches) does with it on the next pass, or
+   * null when it leaves it waiting. When given, the words come from it, so they cannot disagree
+   * with the scheduler; without it only the trigger rule is read (branches not followed are then
+   * unknown).
+   */
+  progress?: Pick<ProgressTransition, "to" | "reason"> | null;
   now: Date;
 }
 
@@ -109,6 +117,7 @@ function explainClaim(f: WaitingFacts): Explanation | null {
 }
 
 function explainUpstream(f: WaitingFacts): Explanation[] {
+  if (f.progress !== undefined) return explainProgress(f, f.progress);
   const states = new Map(f.upstream.map((u) => [u.taskId, u.state]));
   const decision = evaluateTriggerRule(f.triggerRule, summarise([...states.keys()], states));
   const unfinished = f.upstream.filter((u) => u.state === null || !["success", "failed", "upstream_failed", "skipped", "removed"].includes(u.state));
@@ -129,4 +138,27 @@ function explainUpstream(f: WaitingFacts): Explanation[] {
     }];
   }
   return [{ reason: "trigger_rule", message: `its trigger rule ${f.triggerRule} is decided (${decision}); the scheduler settles it on its next pass` }];
+}
+
+// The words for the scheduler's own progress decision about this task instance.
+function explainProgress(f: WaitingFacts, progress: Pick<ProgressTransition, "to" | "reason"> | null): Explanation[] {
+  if (progress?.to === "scheduled") {
+    return [{ reason: "trigger_rule", message: `its trigger rule ${f.triggerRule} is met; the scheduler schedules it on its next pass` }];
+  }
+  if (progress) return [{ reason: "trigger_rule", message: `the scheduler sets it ${progress.to} on its next pass: ${progress.reason}` }];
+  const states = new Map(f.upstream.map((u) => [u.taskId, u.state]));
+  if (evaluateTriggerRule(f.triggerRule, summarise([...states.keys()], states)) === "run") {
+    // Met, yet the scheduler leaves it: another run holds it (depends on past, wait for downstream).
+    return [{ reason: "upstream", message: `its trigger rule ${f.triggerRule} is met, but it waits for its task in an earlier run (depends on past or wait for downstream)` }];
+  }
+  const unfinished = f.upstream.filter((u) => u.state === null || !["success", "failed", "upstream_failed", "skipped", "removed"].includes(u.state));
+  if (unfinished.length > 0) {
+    const list = unfinished.map((u) => `${u.taskId} (${u.state ?? "no state yet"})`).join(", ");
+    return [{ reason: "upstream", message: `waiting for upstream task(s) ${list} (trigger rule ${f.triggerRule})` }];
+  }
+  const ended = f.upstream.map((u) => `${u.taskId} (${u.state})`).join(", ");
+  return [{
+    reason: "trigger_rule",
+    message: `its trigger rule ${f.triggerRule} can no longer be met by its ended upstream task(s) ${ended}; it will not run, and the run fails as deadlocked once nothing else in it can run`,
+  }];
 }

@@ -118,8 +118,8 @@ async function applyTransitions(db: UpdraftDb, changes: readonly Change[], now: 
     where ti.dag_id = k.dag_id and ti.run_id = k.run_id and ti.task_id = k.task_id and ti.state is not distinct from k.from_state`);
 }
 
-// What each succeeded branch task chose to follow (its XCom), per run.
-async function branchChoices(
+/** What each succeeded branch task chose to follow (its XCom), per run ("dagId\0runId"). */
+export async function branchChoices(
   db: UpdraftDb,
   dags: ReadonlyMap<string, CachedDag>,
   tis: ReadonlyArray<{ dagId: string; runId: string; taskId: string; state: string | null }>,
