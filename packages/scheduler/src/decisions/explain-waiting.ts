@@ -78,7 +78,7 @@ export function explainWaiting(f: WaitingFacts): Explanation[] {
         reason: "retry_delay",
         message: f.nextRetryAt && f.nextRetryAt > f.now
           ? `waiting for its retry delay: the next try may start at ${f.nextRetryAt.toISOString()}`
-          : "its retry delay has passed; the scheduler queues it on its next pass",
+          : "its retry delay has passed; the scheduler schedules it again on its next pass",
       });
       break;
     case "scheduled": {
