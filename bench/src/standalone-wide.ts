@@ -40,7 +40,11 @@ function descendants(pid: number): number[] {
   const queue = [pid];
   while (queue.length > 0) {
     const p = queue.shift()!;
-    for (const [child, pp] of parent) if (pp === p) (found.push(child), queue.push(child));
+    for (const [child, pp] of parent) {
+      if (pp !== p) continue;
+      found.push(child);
+      queue.push(child);
+    }
   }
   return found;
 }
