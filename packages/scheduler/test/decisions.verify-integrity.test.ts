@@ -61,3 +61,11 @@ describe("why waiting never promises a pass that will not come (issue 10, item 1
     expect(text(facts({ state: "removed" }))).not.toContain("clear it");
   });
 });
+
+describe("a queued run of a paused DAG", () => {
+  it("is not blamed on max active runs when that limit has room", () => {
+    const message = text(facts({ runState: "queued", dagIsPaused: true, runningRuns: 0, maxActiveRuns: 16 }));
+    expect(message).toContain("is paused");
+    expect(message).not.toContain("max active runs");
+  });
+});

@@ -63,7 +63,8 @@ export function explainWaiting(f: WaitingFacts): Explanation[] {
       message: `no file defines DAG "${f.dagId}" now (its file was deleted or fails to import; see import errors): this run goes on with the DAG's last parsed definition, and a task whose file cannot be imported fails`,
     });
   }
-  if (f.runState === "queued" && !inactive) {
+  // Max active runs is named only when it is full: with room, a paused DAG's pause (said above) is why.
+  if (f.runState === "queued" && !inactive && !(f.dagIsPaused && f.runningRuns < f.maxActiveRuns)) {
     reasons.push({
       reason: "run_queued",
       message: `the run waits in queued: ${f.runningRuns} of at most ${f.maxActiveRuns} runs of "${f.dagId}" are running (max active runs)`,
