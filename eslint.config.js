@@ -25,6 +25,26 @@ export default tseslint.config(
     },
   },
   {
+    // `updraft --help` loads the program and every command module: they may import commander,
+    // node built-ins and types only. The work lives in modules that actions import when they run.
+    files: ["apps/cli/src/program.ts", "apps/cli/src/main.ts", "apps/cli/src/commands/*.ts"],
+    ignores: ["apps/cli/src/commands/*-actions.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(?!commander$|node:|\\./(?![a-z-]+-actions\\.ts$)[a-z-]+\\.ts$|\\.\\./output\\.ts$|\\./commands/)",
+              allowTypeImports: true,
+              message: "Command modules load only commander at start-up; import this inside the action (see program.ts).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The dashboard's source runs in the browser.
     files: ["apps/web/src/**/*.{ts,tsx}"],
     languageOptions: { globals: globals.browser },

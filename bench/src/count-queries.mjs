@@ -2,7 +2,8 @@
 // statements the process sends through node-postgres (pg_stat_statements is not available here)
 // and writes the count and the process's CPU time to `${BENCH_STATS_DIR}/<pid>.json` every 250 ms.
 // Plain JavaScript, so it preloads into the compiled `updraft` processes without a TS loader.
-import { renameSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
+import { rename, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 
@@ -18,12 +19,20 @@ if (dir) {
     return query.apply(this, args);
   };
   const file = join(dir, `${process.pid}.json`);
-  // Written to a temporary file and renamed, so a reader never sees a half-written file.
-  const write = () => {
+  const stats = () => {
     const cpu = process.cpuUsage();
-    writeFileSync(`${file}.tmp`, JSON.stringify({ statements, cpuSeconds: (cpu.user + cpu.system) / 1e6 }));
-    renameSync(`${file}.tmp`, file);
+    return JSON.stringify({ statements, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
   };
-  setInterval(write, 250).unref();
-  process.on("exit", write);
+  // Written to a temporary file and renamed, so a reader never sees a half-written file; off the
+  // event loop (a synchronous rename on a busy disk blocked the measured process for milliseconds).
+  let writing = false;
+  setInterval(() => {
+    if (writing) return;
+    writing = true;
+    writeFile(`${file}.tmp`, stats())
+      .then(() => rename(`${file}.tmp`, file))
+      .catch(() => undefined)
+      .finally(() => (writing = false));
+  }, 250).unref();
+  process.on("exit", () => writeFileSync(file, stats()));
 }

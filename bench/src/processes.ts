@@ -17,9 +17,11 @@ export function processStats(dir: string, pid: number): { statements: number; cp
   }
 }
 
-export function startUpdraft(args: string[], env: Record<string, string>): ChildProcess {
+/** Starts `updraft <args>`; with `cpuProfileDir`, V8 writes the process's CPU profile there on exit. */
+export function startUpdraft(args: string[], env: Record<string, string>, cpuProfileDir?: string): ChildProcess {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("UPDRAFT_") && k !== "DATABASE_URL"));
-  const child = spawn(process.execPath, ["--import", COUNTER, MAIN, ...args], {
+  const profile = cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`] : []; // CPU.<date>.<time>.<pid>.…
+  const child = spawn(process.execPath, [...profile, "--import", COUNTER, MAIN, ...args], {
     cwd: tmpdir(),
     env: { ...base, UPDRAFT_LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "ignore", "inherit"],

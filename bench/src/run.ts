@@ -5,7 +5,9 @@
 // no-op jobs with the same concurrency in the same run. Prints a table and writes JSON.
 //   pnpm bench                       # issue sizes: 10,000-task run and 500 runs x 10 tasks
 //   pnpm bench --quick               # smaller sizes for a fast look
-import { mkdirSync, writeFileSync } from "node:fs";
+//   pnpm bench --profile             # 2 workers, the two throughput scenarios only, with V8 CPU
+//                                    # profiles of the scheduler and workers, summarised
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,14 +18,18 @@ import { processDagsFolder } from "@updraft/scheduler";
 import { and, count, eq, inArray, sql } from "drizzle-orm";
 import { bullmqBaseline, type BaselineResult } from "./bullmq-baseline.ts";
 import { memoryMiB, processStats, startUpdraft, stop } from "./processes.ts";
+import { printProfiles } from "./profile-summary.ts";
+import { dagFolderBench, printDagFolder } from "./dag-folder.ts";
 import { printStartup, startupBench } from "./startup.ts";
 import { machine, summarise } from "./stats.ts";
 
 const quick = process.argv.includes("--quick");
+const profileDir = process.argv.includes("--profile") ? mkdtempSync(join(tmpdir(), "updraft-bench-profile-")) : undefined;
+const roles = new Map<number, string>();
 const WIDE = quick ? 2_000 : 10_000;
 const RUNS = quick ? 100 : 500;
 const CHAIN = 40;
-const WORKER_COUNTS = [1, 2, 4];
+const WORKER_COUNTS = profileDir ? [2] : [1, 2, 4];
 const HISTORY = quick ? 200_000 : 1_000_000;
 const CONCURRENCY = 8;
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379/0";
@@ -114,8 +120,10 @@ async function withCluster(workerCount: number, work: (database: UpdraftDatabase
     UPDRAFT_PARALLELISM: "1024",
     UPDRAFT_MAX_ACTIVE_TASKS_PER_DAG: "1024",
   };
-  const scheduler = startUpdraft(["scheduler"], env);
-  const workerProcs = Array.from({ length: workerCount }, (_, i) => startUpdraft(["worker", "--name", `w${i}`, "--concurrency", String(CONCURRENCY)], env));
+  const scheduler = startUpdraft(["scheduler"], env, profileDir);
+  const workerProcs = Array.from({ length: workerCount }, (_, i) => startUpdraft(["worker", "--name", `w${i}`, "--concurrency", String(CONCURRENCY)], env, profileDir));
+  roles.set(scheduler.pid!, "the scheduler");
+  workerProcs.forEach((w, i) => roles.set(w.pid!, `worker w${i}`));
   try {
     for (;;) {
       const [row] = await database.db.select({ n: count() }).from(workers).where(eq(workers.state, "online"));
@@ -158,12 +166,12 @@ for (const n of WORKER_COUNTS) {
     const ids = Array.from({ length: RUNS }, (_, i) => `r${i}`);
     const many = await measured(database, probe, "ten", ids, RUNS * 10);
     rows.push({ ...base, scenario: `${RUNS} runs x 10 tasks`, taskInstances: RUNS * 10, perSecond: (RUNS * 10) / many.seconds, ...many });
-    if (n === 2) {
+    if (n === 2 && !profileDir) {
       await insertHistory(database, HISTORY);
       const again = await measured(database, probe, "ten", ids.map((id) => `h${id}`), RUNS * 10);
       rows.push({ ...base, scenario: `${RUNS}x10, ${HISTORY / 1000}k in history`, taskInstances: RUNS * 10, perSecond: (RUNS * 10) / again.seconds, ...again });
     }
-    if (n === 1) {
+    if (n === 1 && !profileDir) {
       const gaps: number[] = [];
       const totals: number[] = [];
       for (let r = 0; r < 5; r++) {
@@ -188,6 +196,10 @@ for (const r of rows) {
     `${pad(r.workers, 7)}  ${r.scenario.padEnd(26)} ${pad(r.taskInstances, 6)} ${pad(r.seconds.toFixed(2), 9)} ${pad(r.perSecond.toFixed(0), 6)} ${pad(r.baselinePerSecond.toFixed(0), 18)} ${pad(r.ratio.toFixed(3), 7)} ${pad(r.statementsPerTi.toFixed(2), 9)} ${pad(r.schedulerCpuPer1000.toFixed(3), 20)}`,
   );
 }
+if (profileDir) {
+  printProfiles(profileDir, roles);
+  process.exit(0);
+}
 const perTi = (label: string) => rows.find((r) => r.workers === 2 && r.scenario.startsWith(label))?.perSecond ?? NaN;
 console.log(`\nwide run vs ${RUNS}x10 per TI (2 workers): ${(perTi("1 run") / perTi(`${RUNS} runs`)).toFixed(2)}; with ${HISTORY.toLocaleString("en")} finished TIs in history vs without: ${(perTi(`${RUNS}x10,`) / perTi(`${RUNS} runs`)).toFixed(2)}`);
 const base1 = baselines[1]!;
@@ -199,7 +211,11 @@ const startup = await startupBench();
 console.log("");
 printStartup(startup);
 
+const dagFolder = await dagFolderBench(quick ? 200 : 1_000);
+console.log("");
+printDagFolder(dagFolder);
+
 const out = fileURLToPath(new URL("../../artifacts/bench.json", import.meta.url));
 mkdirSync(join(out, ".."), { recursive: true });
-writeFileSync(out, JSON.stringify({ machine: machine(), sizes: { wide: WIDE, runs: RUNS, chain: CHAIN, concurrency: CONCURRENCY }, rows, latency, baselines, memory, startup }, null, 2));
+writeFileSync(out, JSON.stringify({ machine: machine(), sizes: { wide: WIDE, runs: RUNS, chain: CHAIN, concurrency: CONCURRENCY }, rows, latency, baselines, memory, startup, dagFolder }, null, 2));
 console.log(`\nJSON: ${out}`);

@@ -6,7 +6,7 @@ import formbody from "@fastify/formbody";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FrozenConfig } from "@updraft/config";
 import type { UpdraftDatabase } from "@updraft/db";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyInstance } from "fastify";
 import { defaultAccess, type Access } from "./auth/access.ts";
 import { installAuthentication } from "./auth/authenticate.ts";
 import { BasicVerifier } from "./auth/basic-credentials.ts";
@@ -93,7 +93,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     logger: withRedaction(options.logger),
     bodyLimit: options.bodyLimit ?? 1_048_576,
     // Run ids may be up to 250 characters (Airflow's limit); longer path segments answer 414.
-    maxParamLength: 1000,
+    routerOptions: { maxParamLength: 1000 },
     // Errors Fastify raises before routing (414, bad content type) answer as problem JSON too.
     frameworkErrors: (error, _request, reply) => {
       const status = (error as { statusCode?: number }).statusCode ?? 400;
@@ -102,7 +102,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     },
     // Request lines go out at debug (errors at error) from the onResponse hook below, so health
     // checks and page loads do not drown the task lines an operator reads (issue 13, item 5).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: {
       // Fastify's default silently drops unknown body fields; the API rejects them instead.
       customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: false },

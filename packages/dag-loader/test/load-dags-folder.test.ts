@@ -73,6 +73,15 @@ describe("loadDagsFolder", () => {
     expect(byFile["zz_duplicate_dag_id.ts"]).toContain("UPDRAFT_DAG_DUPLICATE_ID");
   });
 
+  it("gives the same bag when the files are spread over many short-lived parse processes", async () => {
+    // Two files a process, three at once: a hanging or exiting file costs only its own process,
+    // and the dag id defined twice still goes to the first file in folder order.
+    const spread = await loadDagsFolder({ dagsFolder: folder, fileTimeoutMs: 3_000, processes: 3, filesPerProcess: 2 });
+    expect(spread.dags.map((d) => [d.serialized.dagId, d.hash])).toEqual(result.dags.map((d) => [d.serialized.dagId, d.hash]));
+    expect(spread.importErrors.map((e) => e.filename).sort()).toEqual(result.importErrors.map((e) => e.filename).sort());
+    expect(spread.importErrors.find((e) => e.filename === "zz_duplicate_dag_id.ts")?.message).toContain("UPDRAFT_DAG_DUPLICATE_ID");
+  }, 60_000);
+
   it("refuses a missing folder with a typed error", async () => {
     await expect(loadDagsFolder({ dagsFolder: join(folder, "nope"), fileTimeoutMs: 1_000 })).rejects.toMatchObject({
       code: "UPDRAFT_DAGS_FOLDER_MISSING",

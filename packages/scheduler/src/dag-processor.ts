@@ -12,7 +12,15 @@ export interface DagProcessingOptions {
 }
 
 export async function processDagsFolder(db: UpdraftDb, options: DagProcessingOptions): Promise<DagBagResult> {
-  const bag = await loadDagsFolder({ dagsFolder: options.dagsFolder, fileTimeoutMs: options.fileTimeoutMs });
+  return recordDagBag(db, await loadDagsFolder({ dagsFolder: options.dagsFolder, fileTimeoutMs: options.fileTimeoutMs }), options);
+}
+
+/**
+ * Records a parsed DAG bag (from `loadDagsFolder`): its serialized DAGs and import errors, and each
+ * DAG's `next_dagrun`. Lets a caller parse while it does something else (the CLI parses while the
+ * embedded database opens), then record. Returns `bag`.
+ */
+export async function recordDagBag(db: UpdraftDb, bag: DagBagResult, options: Pick<DagProcessingOptions, "pausedAtCreation">): Promise<DagBagResult> {
   await syncDags(db, { dags: bag.dags, importErrors: bag.importErrors, parsedAt: new Date(), pausedAtCreation: options.pausedAtCreation });
   // next_dagrun (issue 13, item 4): a parsed DAG's schedule or start date may have changed.
   await updateNextDagruns(db, bag.dags.map((d) => d.serialized.dagId));

@@ -1,7 +1,7 @@
 export * from "./decisions/index.ts";
 export { Scheduler } from "./scheduler.ts";
 export type { SchedulerLimits, SchedulerOptions } from "./scheduler.ts";
-export { processDagsFolder } from "./dag-processor.ts";
+export { processDagsFolder, recordDagBag } from "./dag-processor.ts";
 export type { DagProcessingOptions } from "./dag-processor.ts";
 export { DagCache } from "./store/dag-cache.ts";
 export { claimTaskInstances, planClaim } from "./store/claim-store.ts";

@@ -1,77 +1,11 @@
 // `updraft connections add|get|list|delete|import|export`, as Airflow's `airflow connections`,
 // and `updraft rotate-fernet-key`. The import/export file is Airflow's JSON:
 // {conn_id: {conn_type, description, host, login, password, schema, port, extra}}.
-import { readFile, writeFile } from "node:fs/promises";
+// This module only declares the commands; connections-actions.ts does the work when one runs.
 import type { Command } from "commander";
-import { UpdraftError, formatConnectionUri, parseConnectionUri } from "@updraft/core";
-import { FernetCipher, rotateConnections, rotateVariables, type ConnectionRecord } from "@updraft/db";
-import { parseConnectionEnv } from "@updraft/sdk";
-import { cliConfig, withDatabase } from "../cli-context.ts";
-import { withSecretsStore } from "../control/secrets-store.ts";
-import { readLiveStandalone } from "../control/standalone-link.ts";
-import { printJson, printTable } from "../output.ts";
+import type { AddOptions } from "./connections-actions.ts";
 
-interface AddOptions {
-  connUri?: string;
-  connJson?: string;
-  connType?: string;
-  connHost?: string;
-  connLogin?: string;
-  connPassword?: string;
-  connSchema?: string;
-  connPort?: string;
-  connExtra?: string;
-  connDescription?: string;
-}
-
-/** A connection in Airflow's export file. */
-interface ExportedConnection {
-  conn_type: string;
-  description: string | null;
-  host: string | null;
-  login: string | null;
-  password: string | null;
-  schema: string | null;
-  port: number | null;
-  extra: string | null;
-}
-
-function fromOptions(connId: string, o: AddOptions): ConnectionRecord {
-  if (o.connUri !== undefined) return { connId, description: o.connDescription ?? null, ...parseConnectionUri(o.connUri) };
-  if (o.connJson !== undefined) return { connId, ...parseConnectionEnv(o.connJson), description: o.connDescription ?? parseConnectionEnv(o.connJson).description };
-  if (o.connType === undefined) throw new UpdraftError("UPDRAFT_INVALID_INPUT", "give --conn-uri, --conn-json or --conn-type");
-  if (o.connExtra !== undefined) JSON.parse(o.connExtra);
-  return {
-    connId,
-    connType: o.connType,
-    description: o.connDescription ?? null,
-    host: o.connHost ?? null,
-    login: o.connLogin ?? null,
-    password: o.connPassword ?? null,
-    schema: o.connSchema ?? null,
-    port: o.connPort === undefined ? null : Number(o.connPort),
-    extra: o.connExtra ?? null,
-  };
-}
-
-function toExported(c: ConnectionRecord): ExportedConnection {
-  return { conn_type: c.connType, description: c.description, host: c.host, login: c.login, password: c.password, schema: c.schema, port: c.port, extra: c.extra };
-}
-
-function fromExported(connId: string, e: Partial<ExportedConnection> & { extra?: unknown }): ConnectionRecord {
-  if (typeof e.conn_type !== "string") throw new UpdraftError("UPDRAFT_INVALID_INPUT", `connection "${connId}" has no conn_type`);
-  return {
-    connId,
-    connType: e.conn_type,
-    description: e.description ?? null,
-    host: e.host ?? null,
-    login: e.login ?? null,
-    password: e.password ?? null,
-    schema: e.schema ?? null,
-    port: e.port ?? null,
-    extra: e.extra === undefined || e.extra === null ? null : typeof e.extra === "string" ? e.extra : JSON.stringify(e.extra),
-  };
-}
+const actions = () => import("./connections-actions.ts");
 
 export function registerConnectionCommands(program: Command): void {
   const connections = program.command("connections").description("Manage connections that tasks read with Connection.get");
@@ -89,86 +23,39 @@ export function registerConnectionCommands(program: Command): void {
     .option("--conn-port <port>", "port")
     .option("--conn-extra <json>", "extra, a JSON object")
     .option("--conn-description <text>", "description")
-    .action(async (connId: string, options: AddOptions) => {
-      const record = fromOptions(connId, options);
-      await withSecretsStore(cliConfig(), (s) => s.putConnection(record, false));
-      console.log(`Successfully added \`conn_id\`=${connId} : ${formatConnectionUri({ ...record, password: record.password === null ? null : "***" })}`);
-    });
+    .action(async (connId: string, options: AddOptions) => (await actions()).addConnection(connId, options));
 
   connections
     .command("get <conn_id>")
     .description("Print a connection (password masked unless --show-password)")
     .option("--json", "print JSON")
     .option("--show-password", "print the password too")
-    .action(async (connId: string, options: { json?: boolean; showPassword?: boolean }) => {
-      const found = await withSecretsStore(cliConfig(), (s) => s.getConnection(connId));
-      if (!found) throw new UpdraftError("UPDRAFT_CONNECTION_NOT_FOUND", `Connection "${connId}" does not exist`);
-      const shown = options.showPassword || found.password === null ? found : { ...found, password: "***" };
-      if (options.json) return printJson({ conn_id: connId, ...toExported(shown), uri: formatConnectionUri(shown) });
-      printTable(["conn_id", "conn_type", "uri"], [[connId, found.connType, formatConnectionUri(shown)]]);
-    });
+    .action(async (connId: string, options: { json?: boolean; showPassword?: boolean }) => (await actions()).getConnection(connId, options));
 
   connections
     .command("list")
     .description("List connections")
     .option("--json", "print JSON (without passwords)")
-    .action(async (options: { json?: boolean }) => {
-      const all = await withSecretsStore(cliConfig(), (s) => s.listConnections());
-      if (options.json) return printJson(all.map((c) => ({ conn_id: c.connId, conn_type: c.connType, host: c.host, port: c.port, schema: c.schema, login: c.login, description: c.description })));
-      printTable(["conn_id", "conn_type", "host", "port", "schema", "description"], all.map((c) => [c.connId, c.connType, c.host, c.port, c.schema, c.description]));
-    });
+    .action(async (options: { json?: boolean }) => (await actions()).listConnections(options));
 
   connections
     .command("delete <conn_id>")
     .description("Delete a connection")
-    .action(async (connId: string) => {
-      if (!(await withSecretsStore(cliConfig(), (s) => s.deleteConnection(connId)))) {
-        throw new UpdraftError("UPDRAFT_CONNECTION_NOT_FOUND", `Connection "${connId}" does not exist`);
-      }
-      console.log(`Successfully deleted connection with \`conn_id\`=${connId}`);
-    });
+    .action(async (connId: string) => (await actions()).deleteConnection(connId));
 
   connections
     .command("export <file>")
     .description("Write every connection, passwords included, to a JSON file (Airflow's format)")
-    .action(async (file: string) => {
-      const all = await withSecretsStore(cliConfig(), (s) => s.listConnections());
-      await writeFile(file, `${JSON.stringify(Object.fromEntries(all.map((c) => [c.connId, toExported(c)])), null, 4)}\n`, { mode: 0o600 });
-      console.log(`${all.length} connections successfully exported to ${file}.`);
-    });
+    .action(async (file: string) => (await actions()).exportConnections(file));
 
   connections
     .command("import <file>")
     .description("Add connections from a JSON file (Airflow's format)")
     .option("--overwrite", "replace connections that exist (default: skip them)")
-    .action(async (file: string, options: { overwrite?: boolean }) => {
-      const data = JSON.parse(await readFile(file, "utf8")) as Record<string, Partial<ExportedConnection>>;
-      if (data === null || typeof data !== "object" || Array.isArray(data)) {
-        throw new UpdraftError("UPDRAFT_INVALID_INPUT", `${file} must hold a JSON object of conn_id -> connection`);
-      }
-      await withSecretsStore(cliConfig(), async (s) => {
-        for (const [connId, exported] of Object.entries(data)) {
-          if (!options.overwrite && (await s.getConnection(connId))) {
-            console.log(`Could not import connection ${connId}: connection already exists.`);
-            continue;
-          }
-          await s.putConnection(fromExported(connId, exported), options.overwrite === true);
-          console.log(`Imported connection ${connId}`);
-        }
-      });
-    });
+    .action(async (file: string, options: { overwrite?: boolean }) => (await actions()).importConnections(file, options));
 
   program
     .command("rotate-fernet-key")
     .description("Re-encrypt every connection and variable with the first key of UPDRAFT_FERNET_KEY")
-    .action(async () => {
-      const config = cliConfig();
-      if (!config.fernetKey) throw new UpdraftError("UPDRAFT_CONFIG_INVALID", "UPDRAFT_FERNET_KEY is not set");
-      if (!config.databaseUrl && readLiveStandalone(config.home)) {
-        throw new UpdraftError("UPDRAFT_DB_LOCKED", "the running standalone holds the embedded database; stop it, then rotate");
-      }
-      const cipher = new FernetCipher(config.fernetKey);
-      const counts = await withDatabase(async ({ db }) => ({ connections: await rotateConnections(db, cipher), variables: await rotateVariables(db, cipher) }));
-      console.log(`Re-encrypted ${counts.connections} connections and ${counts.variables} variables with the first key.`);
-    });
+    .action(async () => (await actions()).rotateFernetKey());
 }

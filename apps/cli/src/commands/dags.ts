@@ -2,13 +2,13 @@
 // this process with the sequential executor.
 import type { Command } from "commander";
 import type { JsonValue } from "@updraft/core";
-import type { Control, DagRunSummary } from "../control/index.ts";
+import type { Control, ControlUse, DagRunSummary } from "../control/index.ts";
 import { parseJsonObject, printJson, printTable } from "../output.ts";
 
 // The control layer (database, scheduler's DAG processing, REST client) loads when a command runs.
-async function withControl<T>(work: (control: Control) => Promise<T>): Promise<T> {
+async function withControl<T>(work: (control: Control) => Promise<T>, use: ControlUse = {}): Promise<T> {
   const [{ cliConfig }, control] = await Promise.all([import("../cli-context.ts"), import("../control/index.ts")]);
-  return control.withControl(cliConfig(), work);
+  return control.withControl(cliConfig(), work, use);
 }
 
 export function registerDagCommands(program: Command): void {
@@ -23,7 +23,7 @@ export function registerDagCommands(program: Command): void {
         list: await c.listDags(),
         errors: (await c.listImportErrors()).length,
         parsedBy: c.parsesOnDemand ? null : c.target,
-      }));
+      }), { parses: true });
       if (parsedBy) noteParseAge(parsedBy, list);
       if (options.json) return printJson({ dags: list, total_entries: list.length });
       printTable(
@@ -42,7 +42,7 @@ export function registerDagCommands(program: Command): void {
         const errors = await c.listImportErrors();
         if (!c.parsesOnDemand) noteParseAge(c.target, await c.listDags());
         return errors;
-      });
+      }, { parses: true });
       if (options.json) return printJson({ import_errors: list, total_entries: list.length });
       if (list.length === 0) return console.log("No import errors.");
       for (const e of list) console.log(`${e.filename} (${e.timestamp})\n  ${e.stack_trace.split("\n").join("\n  ")}\n`);

@@ -5,17 +5,25 @@ import { hashPassword } from "@updraft/auth";
 import type { FrozenConfig } from "@updraft/config";
 import { UpdraftError, type JsonValue, type UserRole } from "@updraft/core";
 import { createDagRun, createUser, getDag, getDagRun, listDags, listImportErrors, setDagPaused, wakeScheduler, type DagRunRow, type UpdraftDatabase } from "@updraft/db";
-import { createBackfillRuns, processDagsFolder } from "@updraft/scheduler";
+import { loadDagsFolder, type DagBagResult } from "@updraft/dag-loader";
+import { createBackfillRuns, recordDagBag } from "@updraft/scheduler";
 import type { Control, DagRunSummary } from "./control.ts";
 
 export class DatabaseControl implements Control {
   readonly target = "the metadata database";
   readonly parsesOnDemand = true;
 
+  /**
+   * @param prefetched a parse of the DAGs folder started before the database opened; the first
+   *   listing records it instead of parsing again.
+   */
   constructor(
     private readonly database: UpdraftDatabase,
     private readonly config: FrozenConfig,
+    private readonly prefetched?: Promise<DagBagResult>,
   ) {}
+
+  private parsed: Promise<void> | undefined;
 
   async listDags(): Promise<DagResponse[]> {
     await this.parse();
@@ -65,13 +73,19 @@ export class DatabaseControl implements Control {
     return this.database.close();
   }
 
-  private async parse(): Promise<void> {
-    await processDagsFolder(this.database.db, {
-      dagsFolder: this.config.dagsFolder,
-      fileTimeoutMs: this.config.dagImportTimeoutMs,
-      pausedAtCreation: this.config.dagsArePausedAtCreation,
-    });
+  /** Parses the folder and records it, once per command (`dags list` lists DAGs and counts errors). */
+  private parse(): Promise<void> {
+    this.parsed ??= (async () => {
+      const bag = await (this.prefetched ?? parseDagsFolder(this.config));
+      await recordDagBag(this.database.db, bag, { pausedAtCreation: this.config.dagsArePausedAtCreation });
+    })();
+    return this.parsed;
   }
+}
+
+/** Parses the DAGs folder in child processes, as the scheduler's DAG processor does. */
+export function parseDagsFolder(config: FrozenConfig): Promise<DagBagResult> {
+  return loadDagsFolder({ dagsFolder: config.dagsFolder, fileTimeoutMs: config.dagImportTimeoutMs });
 }
 
 function summary(run: DagRunRow): DagRunSummary {

@@ -101,6 +101,8 @@ const param = (values: unknown[]) => sql.param(values);
  */
 export async function recordTryBatch(db: UpdraftDb, batch: TryBatch): Promise<TryBatchResult> {
   if (batch.running.length === 0 && batch.finished.length === 0 && batch.logs.length === 0) return { running: [], finished: [] };
+  // Running-marks alone are one statement, atomic by itself: no BEGIN/COMMIT round trips.
+  if (batch.finished.length === 0 && batch.logs.length === 0) return { running: await markRunningRows(db, batch.running), finished: [] };
   return db.transaction(async (tx) => {
     const running = await markRunningRows(tx, batch.running);
     if (batch.logs.length > 0) await insertLogRows(tx, batch.logs);
