@@ -6,7 +6,7 @@ export const TaskInstanceDependencies = Type.Object(
   {
     dependencies: Type.Array(
       Type.Object({
-        name: Type.String({ description: "Kind of wait: dag_paused, run_queued, upstream, depends_on_past, trigger_rule, retry_delay, limit, executor, finished, not_waiting" }),
+        name: Type.String({ description: "Kind of wait: dag_paused, dag_inactive, run_queued, upstream, depends_on_past, trigger_rule, retry_delay, limit, executor, finished, not_waiting" }),
         reason: Type.String({ description: "Why, in words" }),
       }),
     ),

@@ -16,7 +16,11 @@ export interface ClaimRooms {
   global: number;
   /** Unpaused DAGs with room: DAG id -> how many more of its task instances may be queued. */
   dagRooms: Map<string, number>;
-  /** Pools with open slots: name -> open slots. */
+  /**
+   * Pools with open slots: name -> open slots (slots minus those of queued and running task
+   * instances). Slots, not task instances: a task taking 3 slots fits a pool with 3 open slots
+   * however few more task instances parallelism allows.
+   */
   poolOpen: Map<string, number>;
   /** Tasks at their `maxActiveTisPerDag` ("dagId\0taskId" -> why): none of their instances is read. */
   taskFull: Map<string, BlockReason>;
@@ -32,7 +36,7 @@ export function claimRooms(f: RoomFacts): ClaimRooms {
   }
   const poolOpen = new Map<string, number>();
   for (const [name, pool] of f.pools) {
-    const open = Math.min(global, pool.slots - pool.occupied);
+    const open = pool.slots - pool.occupied;
     if (open > 0) poolOpen.set(name, open);
   }
   const taskFull = new Map<string, BlockReason>();
@@ -69,7 +73,10 @@ export function claimVerdict<C extends Candidate>(
   if (selection.selected.some(same)) return { kind: "queued" };
   const blocked = selection.blocked.find((b) => same(b.candidate));
   if (blocked) return { kind: "blocked", reason: blocked.reason };
-  if (rooms.global <= 0) return { kind: "blocked", reason: { limit: "parallelism", max: snapshot.parallelism } };
+  if (rooms.global <= 0) {
+    const parallelismFull = snapshot.activeTotal >= snapshot.parallelism;
+    return { kind: "blocked", reason: parallelismFull ? { limit: "parallelism", max: snapshot.parallelism } : { limit: "executor_slots" } };
+  }
   const maxTasks = snapshot.maxActiveTasks(ti.dagId);
   if (!rooms.dagRooms.has(ti.dagId)) return { kind: "blocked", reason: { limit: "max_active_tasks", dagId: ti.dagId, max: maxTasks } };
   const taskFull = rooms.taskFull.get(taskKey(ti.dagId, ti.taskId));
@@ -83,3 +90,50 @@ export function claimVerdict<C extends Candidate>(
   if (taken((c) => c.pool === ti.pool) >= open) return { kind: "behind", limit: "pool" };
   return { kind: "behind", limit: "parallelism" };
 }
+
+/** A scheduled task instance of a running run, as the claim reads it. */
+export interface WindowCandidate extends Candidate {
+  /** The run's logical date: among equal priority weights, older runs go first. */
+  logicalDate: Date;
+}
+
+/**
+ * The candidates the claim reads, in the order it reads them: per DAG with room, its best `room`
+ * scheduled task instances whose pool has the slots for them; then per pool at most as many as it
+ * has open slots (each takes at least one); then the best `global` overall. Order: priority weight
+ * (highest first), logical date, run id, task id. The claim's SQL (claim-store `readCandidates`)
+ * computes exactly this without reading more rows; tests hold the two equal.
+ *
+ * @param scheduled the scheduled task instances of running runs (any order)
+ */
+export function candidateWindow<C extends WindowCandidate>(rooms: ClaimRooms, scheduled: readonly C[]): C[] {
+  if (rooms.global <= 0) return [];
+  const ordered = [...scheduled].sort(readOrder);
+  const perDag = new Map<string, number>();
+  const perPool = new Map<string, number>();
+  const window: C[] = [];
+  for (const c of ordered) {
+    const dagRoom = rooms.dagRooms.get(c.dagId) ?? 0;
+    const open = rooms.poolOpen.get(c.pool) ?? 0;
+    if (c.poolSlots > open) continue;
+    const inDag = perDag.get(c.dagId) ?? 0;
+    if (inDag >= dagRoom) continue;
+    perDag.set(c.dagId, inDag + 1);
+    const inPool = perPool.get(c.pool) ?? 0;
+    if (inPool >= Math.min(open, rooms.global)) continue;
+    perPool.set(c.pool, inPool + 1);
+    window.push(c);
+  }
+  return window.slice(0, rooms.global);
+}
+
+function readOrder(a: WindowCandidate, b: WindowCandidate): number {
+  return (
+    b.priorityWeight - a.priorityWeight ||
+    a.logicalDate.getTime() - b.logicalDate.getTime() ||
+    compareText(a.runId, b.runId) ||
+    compareText(a.taskId, b.taskId)
+  );
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

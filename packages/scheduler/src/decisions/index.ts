@@ -8,3 +8,4 @@ export * from "./depends-on-past.ts";
 export * from "./dagrun-timeout.ts";
 export * from "./max-active-tis-per-dag.ts";
 export * from "./latest-only.ts";
+export * from "./verify-integrity.ts";

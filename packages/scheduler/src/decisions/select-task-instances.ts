@@ -83,7 +83,7 @@ export function selectTaskInstancesToQueue<C extends Candidate>(candidates: read
     const pool = snapshot.pools.get(c.pool);
     if (!pool) return { limit: "pool_missing", pool: c.pool };
     const open = pool.slots - (poolUse.get(c.pool) ?? 0);
-    if (open < c.poolSlots) return { limit: "pool", pool: c.pool, open, needed: c.poolSlots };
+    if (open < c.poolSlots) return { limit: "pool", pool: c.pool, open: Math.max(0, open), needed: c.poolSlots };
     return null;
   }
 }

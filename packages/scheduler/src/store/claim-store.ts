@@ -106,8 +106,9 @@ const keyOf = (c: { dagId: string; runId: string; taskId: string }) => `${c.dagI
 
 // Per DAG with room: its best `room` scheduled task instances whose pool can take them now
 // (LATERAL, served by the (dag_id, state, priority_weight) index); then per pool at most `open`
-// of those; then the best `global` overall. Tasks at their maxActiveTisPerDag are not read, so they
-// never fill a DAG's room. Only a bound: the pure selection decides.
+// of those (each takes a slot at least), and never more than `global`; then the best `global`
+// overall. Tasks at their maxActiveTisPerDag are not read, so they never fill a DAG's room.
+// Exactly the pure `candidateWindow` (held equal by a test); the pure selection decides.
 async function readCandidates(db: Pick<UpdraftDb, "execute">, rooms: ClaimRooms): Promise<CandidateRow[]> {
   if (rooms.global <= 0 || rooms.dagRooms.size === 0 || rooms.poolOpen.size === 0) return [];
   const full = [...rooms.taskFull.keys()].map((k) => k.split("\u0000") as [string, string]);
@@ -136,7 +137,7 @@ async function readCandidates(db: Pick<UpdraftDb, "execute">, rooms: ClaimRooms)
       from c join po on po.pool = c.pool
     )
     select dag_id, run_id, task_id, try_number, max_tries, queue, pool, pool_slots, priority_weight, logical_date, data_interval_start, data_interval_end, conf
-    from p where pool_rank <= open
+    from p where pool_rank <= least(open, ${rooms.global})
     order by priority_weight desc, logical_date, run_id, task_id
     limit ${rooms.global}`);
   const date = (v: string | Date | null) => (v === null ? null : new Date(v));

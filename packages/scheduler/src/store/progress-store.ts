@@ -9,6 +9,7 @@ import { eq, sql, type SQL } from "drizzle-orm";
 import { decideDagrunTimeout, type DagrunTimedOut } from "../decisions/dagrun-timeout.ts";
 import type { CachedDag } from "./dag-cache.ts";
 import { followingRuns, heldByPastRuns } from "./past-store.ts";
+import { verifyIntegrity } from "./integrity-store.ts";
 
 export interface ProgressResult {
   transitions: number;
@@ -70,6 +71,9 @@ export async function progressRunningRuns(
     if (!map) byRun.set(key, (map = new Map()));
     map.set(ti.taskId, { state: ti.state, nextRetryAt: ti.nextRetryAt });
   }
+  // The DAG may have gained or lost tasks since the run started (Airflow's verify_integrity).
+  for (const run of runs) if (!byRun.has(runKey(run.dagId, run.runId))) byRun.set(runKey(run.dagId, run.runId), new Map());
+  await verifyIntegrity(db, dags, runs.map((r) => ({ dagId: r.dagId, runId: r.runId, instances: byRun.get(runKey(r.dagId, r.runId))! })), now);
   const followed = await branchChoices(db, dags, tis);
 
   const changes: Change[] = [];
@@ -176,8 +180,8 @@ async function applyTransitions(db: UpdraftDb, changes: readonly Change[], now: 
     where ti.dag_id = k.dag_id and ti.run_id = k.run_id and ti.task_id = k.task_id and ti.state is not distinct from k.from_state`);
 }
 
-// What each succeeded branch task chose to follow (its XCom), per run.
-async function branchChoices(
+/** What each succeeded branch task chose to follow (its XCom), per run ("dagId\0runId"). */
+export async function branchChoices(
   db: UpdraftDb,
   dags: ReadonlyMap<string, CachedDag>,
   tis: ReadonlyArray<{ dagId: string; runId: string; taskId: string; state: string | null }>,

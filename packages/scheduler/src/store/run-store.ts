@@ -9,7 +9,7 @@ import type { CachedDag } from "./dag-cache.ts";
 
 /** Creates the scheduled runs that are due for unpaused DAGs with a schedule. Returns how many. */
 export async function createDueScheduledRuns(db: UpdraftDb, dags: Iterable<CachedDag>, now: Date): Promise<number> {
-  const scheduled = [...dags].filter((d) => !d.isPaused && d.serialized.schedule && d.serialized.startDate);
+  const scheduled = [...dags].filter((d) => d.isActive && !d.isPaused && d.serialized.schedule && d.serialized.startDate);
   if (scheduled.length === 0) return 0;
   const last = await db
     .select({ dagId: dagRuns.dagId, last: max(dagRuns.logicalDate) })
@@ -55,7 +55,8 @@ export async function startQueuedRuns(
   const runningPerDag = new Map(running.map((r) => [r.dagId, r.n]));
   const rooms = new Map<string, number>();
   for (const dag of dags.values()) {
-    if (dag.isPaused) continue;
+    // A DAG no file defines (kept only for its running runs) starts no queued runs, as Airflow.
+    if (dag.isPaused || !dag.isActive) continue;
     const room = (dag.serialized.maxActiveRuns ?? defaultMaxActiveRuns) - (runningPerDag.get(dag.dagId) ?? 0);
     if (room > 0) rooms.set(dag.dagId, room);
   }

@@ -1,0 +1,84 @@
+// Runs in flight when their DAG changes or breaks still end (issue 10, item 12), end to end: a
+// real `updraft scheduler` with the local executor on Postgres. While a run's first task waits at
+// a gate, the DAG file is rewritten; the run must reach a final state that matches the new file.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { taskInstances, wakeScheduler } from "@updraft/db";
+import { processDagsFolder } from "@updraft/scheduler";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SchedulerHarness } from "./scheduler-harness.ts";
+
+const SDK = `import { bash, chain, dag, task } from "@updraft/sdk";`;
+const GATES = mkdtempSync(join(tmpdir(), "updraft-gates-"));
+// A task that runs until the test opens its gate (at most 60 s).
+const gate = (name: string) => JSON.stringify(`i=0; while [ ! -f ${join(GATES, name)} ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done`);
+const open = (name: string) => writeFileSync(join(GATES, name), "");
+
+const changes = (after: string) => `${SDK}
+export default dag({ dagId: "changes" }, () => {
+  const gate = bash({ taskId: "gate", command: ${gate("changes")} });
+  chain(gate, [${after}]);
+});`;
+const breaks = `${SDK}
+export default dag({ dagId: "breaks" }, () => {
+  chain(bash({ taskId: "gate", command: ${gate("breaks")} }), task({ taskId: "after" }, () => 1));
+});`;
+
+let h: SchedulerHarness;
+
+beforeAll(async () => {
+  h = await SchedulerHarness.create({
+    "changes.ts": changes(`bash({ taskId: "doomed", command: "exit 1" }), bash({ taskId: "kept", command: "echo kept" })`),
+    "breaks.ts": breaks,
+  });
+  h.startScheduler();
+});
+
+afterAll(async () => {
+  await h?.close();
+  rmSync(GATES, { recursive: true, force: true });
+});
+
+const reparse = async (file: string, source: string) => {
+  await writeFile(join(h.dagsFolder, file), source);
+  await processDagsFolder(h.database.db, { dagsFolder: h.dagsFolder, fileTimeoutMs: 30_000, pausedAtCreation: false });
+  await wakeScheduler(h.database.db);
+};
+const rows = async (dagId: string) =>
+  Object.fromEntries(
+    (await h.database.db.select().from(taskInstances).where(eq(taskInstances.dagId, dagId))).map((r) => [r.taskId, { state: r.state, tries: r.tryNumber }]),
+  );
+const gateRunning = (dagId: string) => async () =>
+  (await h.database.db.select({ state: taskInstances.state }).from(taskInstances).where(and(eq(taskInstances.dagId, dagId), eq(taskInstances.taskId, "gate"))))[0]?.state === "running";
+
+describe("runs in flight when their DAG changes (scheduler, local executor, Postgres)", () => {
+  it("runs the tasks the DAG gained, never runs the ones it lost, and ends by the new file", async () => {
+    await h.trigger("changes", "r1");
+    await h.until("the gate runs", gateRunning("changes"));
+    // `doomed` (which would fail the run) is gone; `added` is new.
+    await reparse("changes.ts", changes(`bash({ taskId: "kept", command: "echo kept" }), bash({ taskId: "added", command: "echo added" })`));
+    await h.until("doomed is removed", async () => (await rows("changes")).doomed?.state === "removed");
+    open("changes");
+    expect(await h.waitForRuns("changes", ["r1"])).toEqual({ r1: "success" });
+    expect(await rows("changes")).toEqual({
+      gate: { state: "success", tries: 1 },
+      doomed: { state: "removed", tries: 0 },
+      kept: { state: "success", tries: 1 },
+      added: { state: "success", tries: 1 },
+    });
+  });
+
+  it("ends a run whose DAG file starts failing to import: the next task fails at import", async () => {
+    await h.trigger("breaks", "r1");
+    await h.until("the gate runs", gateRunning("breaks"));
+    await reparse("breaks.ts", `${SDK}\nexport default dag({ dagId: "breaks" }, () => { this is not valid`);
+    open("breaks");
+    expect(await h.waitForRuns("breaks", ["r1"])).toEqual({ r1: "failed" });
+    expect(await rows("breaks")).toEqual({ gate: { state: "success", tries: 1 }, after: { state: "failed", tries: 1 } });
+    const [tryOfAfter] = await h.tries("breaks", "after");
+    expect(tryOfAfter?.error).toMatch(/breaks\.ts|breaks/);
+  });
+});
