@@ -158,6 +158,9 @@ describe("why waiting and the claim derive from one decision (property)", () => 
             case "executor_slots":
               expect(claimed.size).toBeGreaterThanOrEqual(snapshot.executorFreeSlots);
               break;
+            case "max_active_tis_per_dag":
+              // The generated DAGs set no maxActiveTisPerDag: this limit must never be blamed here.
+              expect.fail(`${taskId}: blamed on maxActiveTisPerDag, which no generated task sets: ${words}`);
           }
         }
       }),
