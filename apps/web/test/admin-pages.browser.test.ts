@@ -53,6 +53,8 @@ afterAll(async () => {
 describe("variables page", () => {
   it("adds, shows, edits and deletes a variable through the Admin menu", async () => {
     await page.getByTestId("admin-menu").locator("summary").click();
+    await page.getByRole("menuitem", { name: "Connections" }).waitFor();
+    await screenshot(page, "admin-menu");
     await page.getByRole("menuitem", { name: "Variables" }).click();
     await page.waitForURL(/\/variables$/);
     await page.getByTestId("variables-empty").waitFor();
@@ -106,6 +108,7 @@ describe("connections page", () => {
     // Test before saving: the real Redis answers.
     await page.getByTestId("connection-test").click();
     await page.locator('[data-testid="connection-test-result"][data-status="true"]').waitFor();
+    await screenshot(page, "connection-create-test-ok");
     await page.getByTestId("connection-save").click();
     await page.getByTestId("connection-row-broker").waitFor();
     const row = await page.getByTestId("connection-row-broker").textContent();
