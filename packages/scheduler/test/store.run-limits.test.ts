@@ -83,6 +83,18 @@ describe.each(["postgres", "pglite"] as const)("run and task limits in the sched
     expect(await tiState("past", "r2", "gate")).toBe("scheduled");
   });
 
+  it("dependsOnPast: a previous run that has not started yet (no task instances) is waited for", async () => {
+    await createDagRun(db(), { dagId: "past", runId: "r0", runType: "manual", logicalDate: new Date("2025-12-31T00:00:00Z") });
+    await start("past", "r9", new Date("2025-12-31T12:00:00Z"));
+    // r0 stays queued only if it was not started with r9: take it back to queued without task instances.
+    await db().delete(taskInstances).where(and(eq(taskInstances.dagId, "past"), eq(taskInstances.runId, "r0")));
+    await db().update(dagRuns).set({ state: "queued" }).where(and(eq(dagRuns.dagId, "past"), eq(dagRuns.runId, "r0")));
+    await progressRunningRuns(db(), cache.all(), new Date(), [{ dagId: "past", runId: "r9" }]);
+    expect(await tiState("past", "r9", "gate")).toBeNull();
+    const why = await explainTaskInstance(db(), { dagId: "past", runId: "r9", taskId: "gate" }, LIMITS);
+    expect(why?.[0]?.message).toContain("previous run r0 is not started");
+  });
+
   it("waitForDownstream: also waits for the previous instance's direct downstream", async () => {
     await start("downstream", "r1", new Date("2026-01-01T00:00:00Z"));
     await setTi("downstream", "r1", "w", "success");

@@ -51,7 +51,9 @@ export async function heldByPastRuns(
             ? null
             : {
                 runId: prev.runId,
-                taskState: prev.states.has(task.taskId) ? prev.states.get(task.taskId)! : undefined,
+                // A previous run that has not started has no task instances yet: wait for it
+                // (its instance has not run); one that has them but not this task's: a new task.
+                taskState: prev.states.has(task.taskId) ? prev.states.get(task.taskId)! : prev.states.size === 0 ? null : undefined,
                 downstreamStates: (dag.graph.downstream.get(task.taskId) ?? []).filter((d) => prev.states.has(d)).map((d) => prev.states.get(d)!),
               },
       });
