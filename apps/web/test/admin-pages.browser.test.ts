@@ -173,7 +173,8 @@ describe("typed trigger form", () => {
     await page.waitForURL(/\/dags\/warehouse_report\?run=/);
     const runId = new URL(page.url()).searchParams.get("run")!;
     const run = await apiJson<{ conf: Record<string, unknown> }>(`/api/v1/dags/warehouse_report/dagRuns/${encodeURIComponent(runId)}`);
-    expect(run.conf).toEqual({ rows: 5, mode: "delta", day: "2026-02-03" });
+    // Every param goes in the conf; hold_seconds keeps its default (the form fills defaults in).
+    expect(run.conf).toEqual({ rows: 5, mode: "delta", day: "2026-02-03", hold_seconds: 0 });
   });
 });
 
