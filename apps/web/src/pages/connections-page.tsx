@@ -8,7 +8,7 @@ import { keys } from "../api/keys.ts";
 import { useConnection, useConnections } from "../api/queries.ts";
 import type { Connection } from "../api/types.ts";
 import { ErrorBox, Loading, PageHeader } from "../components/common.tsx";
-import { ConfirmDialog } from "../components/confirm-dialog.tsx";
+import { DeleteDialog } from "../components/delete-dialog.tsx";
 import { useCanAct } from "../lib/roles.ts";
 
 /** The types `/connections/test` can reach, and a few common others (any type may be typed). */
@@ -192,18 +192,10 @@ function ConnectionDialog({ connection, onClose }: { connection?: Connection; on
 }
 
 function DeleteConnection({ id, onClose }: { id: string; onClose: () => void }) {
-  const client = useQueryClient();
-  const remove = useMutation({
-    mutationFn: () => deleteConnection(id),
-    onSuccess: async () => {
-      onClose();
-      await client.invalidateQueries({ queryKey: keys.connections });
-    },
-  });
   return (
-    <ConfirmDialog title={`Delete connection ${id}?`} confirmLabel="Delete connection" danger pending={remove.isPending} error={remove.error} onConfirm={() => remove.mutate()} onClose={onClose}>
+    <DeleteDialog what="connection" name={id} remove={() => deleteConnection(id)} listKey={keys.connections} onClose={onClose}>
       <p className="muted">Tasks that call Connection.get(&quot;{id}&quot;) fail until it exists again (or UPDRAFT_CONN_ names it).</p>
-    </ConfirmDialog>
+    </DeleteDialog>
   );
 }
 

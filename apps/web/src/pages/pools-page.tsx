@@ -7,7 +7,7 @@ import { keys } from "../api/keys.ts";
 import { usePools } from "../api/queries.ts";
 import type { Pool } from "../api/types.ts";
 import { ErrorBox, Loading, PageHeader } from "../components/common.tsx";
-import { ConfirmDialog } from "../components/confirm-dialog.tsx";
+import { DeleteDialog } from "../components/delete-dialog.tsx";
 import { useIsAdmin } from "../lib/roles.ts";
 
 const DEFAULT_POOL = "default_pool";
@@ -58,18 +58,10 @@ function PoolDialog({ pool, onClose }: { pool?: Pool; onClose: () => void }) {
 }
 
 function DeletePool({ name, onClose }: { name: string; onClose: () => void }) {
-  const client = useQueryClient();
-  const remove = useMutation({
-    mutationFn: () => deletePool(name),
-    onSuccess: async () => {
-      onClose();
-      await client.invalidateQueries({ queryKey: keys.pools });
-    },
-  });
   return (
-    <ConfirmDialog title={`Delete pool ${name}?`} confirmLabel="Delete pool" danger pending={remove.isPending} error={remove.error} onConfirm={() => remove.mutate()} onClose={onClose}>
+    <DeleteDialog what="pool" name={name} remove={() => deletePool(name)} listKey={keys.pools} onClose={onClose}>
       <p className="muted">Tasks that name this pool wait until a pool of that name exists again.</p>
-    </ConfirmDialog>
+    </DeleteDialog>
   );
 }
 

@@ -8,7 +8,7 @@ import { keys } from "../api/keys.ts";
 import { useVariable, useVariables } from "../api/queries.ts";
 import type { VariableItem } from "../api/types.ts";
 import { ErrorBox, Loading, PageHeader } from "../components/common.tsx";
-import { ConfirmDialog } from "../components/confirm-dialog.tsx";
+import { DeleteDialog } from "../components/delete-dialog.tsx";
 import { useCanAct } from "../lib/roles.ts";
 
 /** Whether a value is JSON text, as `Variable.get(key, { deserializeJson: true })` would read it. */
@@ -82,18 +82,10 @@ function VariableDialog({ variable, onClose }: { variable?: VariableItem; onClos
 }
 
 function DeleteVariable({ name, onClose }: { name: string; onClose: () => void }) {
-  const client = useQueryClient();
-  const remove = useMutation({
-    mutationFn: () => deleteVariable(name),
-    onSuccess: async () => {
-      onClose();
-      await client.invalidateQueries({ queryKey: keys.variables });
-    },
-  });
   return (
-    <ConfirmDialog title={`Delete variable ${name}?`} confirmLabel="Delete variable" danger pending={remove.isPending} error={remove.error} onConfirm={() => remove.mutate()} onClose={onClose}>
+    <DeleteDialog what="variable" name={name} remove={() => deleteVariable(name)} listKey={keys.variables} onClose={onClose}>
       <p className="muted">Tasks that read it get their default, or fail if they give none. An UPDRAFT_VAR_ environment variable still wins over the database.</p>
-    </ConfirmDialog>
+    </DeleteDialog>
   );
 }
 
