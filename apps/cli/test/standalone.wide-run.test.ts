@@ -4,14 +4,13 @@
 // its processes behind. The 10,000-task case is the bench (bench/src/standalone-wide.ts): too slow
 // for every CI run on a small machine.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { updraftNodeArgs } from "@updraft/dag-loader";
-import { makeHome } from "./support.ts";
+import { descendants, isAlive, makeHome } from "./support.ts";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 const TASKS = 300;
@@ -117,36 +116,3 @@ describe("updraft standalone with a wide run (PGlite)", () => {
     expect(left, "processes of the standalone left behind after SIGTERM").toEqual([]);
   }, 900_000);
 });
-
-/** Live descendants of `pid` (children, grandchildren...), from /proc. */
-function descendants(pid: number): number[] {
-  const parent = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  const found: number[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    const p = queue.shift()!;
-    for (const [child, pp] of parent) {
-      if (pp !== p) continue;
-      found.push(child);
-      queue.push(child);
-    }
-  }
-  return found;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    return !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ");
-  } catch {
-    return false;
-  }
-}

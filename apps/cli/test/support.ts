@@ -44,6 +44,43 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Cli
 /** The `updraft` bin as users run it (`pnpm start`, the Docker image): the compiled CLI in dist/. */
 export const BIN = fileURLToPath(new URL("../bin/updraft.js", import.meta.url));
 
+/** Every live process's parent (pid -> ppid), read from /proc (Linux). */
+function processParents(): Map<number, number> {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after ")".
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return parents;
+}
+
+/** Live descendants of `pid` now (children, grandchildren...). */
+export function descendants(pid: number): number[] {
+  const tree = new Set([pid]);
+  growTree(tree, processParents());
+  tree.delete(pid);
+  return [...tree];
+}
+
+// Adds to `tree` every process whose parent is in it, transitively.
+function growTree(tree: Set<number>, parents: ReadonlyMap<number, number>): void {
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [child, parent] of parents) {
+      if (tree.has(parent) && !tree.has(child)) {
+        tree.add(child);
+        grew = true;
+      }
+    }
+  }
+}
+
 /**
  * Every process descended from `pid` seen while it runs: polls /proc (Linux) every 20 ms until
  * the process exits. Processes that start and end between two polls can be missed.
@@ -51,28 +88,10 @@ export const BIN = fileURLToPath(new URL("../bin/updraft.js", import.meta.url));
 export function watchDescendants(pid: number): { seen: Set<number>; stop: () => void } {
   const seen = new Set<number>();
   const poll = () => {
-    const parents = new Map<number, number>();
-    for (const entry of readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after ")".
-        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-        parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-      } catch {
-        // The process ended while we looked.
-      }
-    }
+    // Seen processes stay in the tree, so their own children are found after a re-parenting.
     const tree = new Set([pid, ...seen]);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const [child, parent] of parents) {
-        if (tree.has(parent) && !tree.has(child)) {
-          tree.add(child);
-          seen.add(child);
-          grew = true;
-        }
-      }
-    }
+    growTree(tree, processParents());
+    for (const p of tree) if (p !== pid) seen.add(p);
   };
   const timer = setInterval(poll, 20);
   poll();

@@ -14,3 +14,4 @@ export type { RecordTryContext, RecordedTry } from "./record-try.ts";
 export { OutcomeBuffer } from "./outcome-buffer.ts";
 export type { OutcomeBufferOptions } from "./outcome-buffer.ts";
 export { ExternalStops } from "./external-stops.ts";
+export { WorkerHeartbeat } from "./worker-heartbeat.ts";

@@ -18,6 +18,7 @@ import type { LostTry, LostTryThresholds } from "./store/lost-tries-store.ts";
 import { progressRunningRuns, runsWithDueRetries } from "./store/progress-store.ts";
 import { updateNextDagruns } from "./store/next-dagrun-store.ts";
 import { createDueScheduledRuns, startQueuedRuns } from "./store/run-store.ts";
+import { runKey } from "./store/run-key.ts";
 
 export interface SchedulerLimits {
   parallelism: number;
@@ -106,7 +107,7 @@ export class Scheduler {
    * task instances changed, which that pass re-reads.
    */
   nudge(runs?: readonly RunKey[]): void {
-    for (const run of runs ?? []) this.dirty.set(`${run.dagId}\u0000${run.runId}`, run);
+    for (const run of runs ?? []) this.dirty.set(runKey(run.dagId, run.runId), run);
     this.pending = true;
     this.wake?.();
   }
@@ -196,7 +197,7 @@ export class Scheduler {
     else progress = await progressRunningRuns(db, dags, now, [...dirty, ...(await runsWithDueRetries(db, now))]);
     for (const run of progress.timedOut) this.options.logger.warn({ dagId: run.dagId, runId: run.runId }, `run failed: ${run.reason}`);
     if (this.callbackRunner && progress.ended.length > 0) {
-      const reasons = new Map(progress.timedOut.map((t) => [`${t.dagId}\u0000${t.runId}`, t.reason]));
+      const reasons = new Map(progress.timedOut.map((t) => [runKey(t.dagId, t.runId), t.reason]));
       // Handed off, not awaited: a slow callback never holds up the pass.
       for (const job of await dagCallbackJobs(db, dags, progress.ended, reasons)) void this.callbackRunner.submit(job);
     }

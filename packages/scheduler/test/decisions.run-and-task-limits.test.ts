@@ -55,13 +55,14 @@ describe("decideDagrunTimeout", () => {
     ["n", null],
     ["f", "failed"],
   ]);
+  const instances = new Map([...states].map(([id, state]) => [id, { state }]));
   it("does nothing without a timeout, before the start, or within it", () => {
-    expect(decideDagrunTimeout({ startDate: start, timeoutMs: null, now: new Date("2027-01-01"), taskStates: states })).toBeNull();
-    expect(decideDagrunTimeout({ startDate: null, timeoutMs: 1, now: new Date("2027-01-01"), taskStates: states })).toBeNull();
-    expect(decideDagrunTimeout({ startDate: start, timeoutMs: 60_000, now: new Date("2026-01-01T00:01:00Z"), taskStates: states })).toBeNull();
+    expect(decideDagrunTimeout({ startDate: start, timeoutMs: null, now: new Date("2027-01-01"), instances })).toBeNull();
+    expect(decideDagrunTimeout({ startDate: null, timeoutMs: 1, now: new Date("2027-01-01"), instances })).toBeNull();
+    expect(decideDagrunTimeout({ startDate: start, timeoutMs: 60_000, now: new Date("2026-01-01T00:01:00Z"), instances })).toBeNull();
   });
   it("fails the run past it and skips every unfinished task instance, as Airflow", () => {
-    const out = decideDagrunTimeout({ startDate: start, timeoutMs: 60_000, now: new Date("2026-01-01T00:01:00.001Z"), taskStates: states });
+    const out = decideDagrunTimeout({ startDate: start, timeoutMs: 60_000, now: new Date("2026-01-01T00:01:00.001Z"), instances });
     expect(out).toMatchObject({ runState: "failed", reason: expect.stringContaining("dagrunTimeout of 60s") });
     expect(out!.skip.sort()).toEqual(["n", "q", "r", "run", "s"]);
   });

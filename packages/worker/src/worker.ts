@@ -9,9 +9,9 @@
 import { hostname } from "node:os";
 import { Worker as BullWorker, type Job } from "bullmq";
 import { errorMessage, type Logger } from "@updraft/core";
-import { deregisterWorker, heartbeatRunningTries, heartbeatWorker, registerWorker, type FernetCipher, type UpdraftDb } from "@updraft/db";
+import { deregisterWorker, registerWorker, type FernetCipher, type UpdraftDb } from "@updraft/db";
 import { fromJobData, TRY_JOB, type Broker, type TryJobData } from "@updraft/broker";
-import { ExternalStops, OutcomeBuffer, runAndRecordTry, TaskProcessPool } from "@updraft/executor";
+import { OutcomeBuffer, runAndRecordTry, TaskProcessPool, WorkerHeartbeat } from "@updraft/executor";
 
 export interface WorkerOptions {
   db: UpdraftDb;
@@ -49,18 +49,17 @@ function isRedisConnectionError(error: Error): boolean {
 export class UpdraftWorker {
   private readonly pool: TaskProcessPool;
   private readonly outcomes: OutcomeBuffer;
-  private readonly stops = new ExternalStops();
+  private readonly heartbeats: WorkerHeartbeat;
   private readonly consumers: BullWorker<TryJobData>[] = [];
   private heartbeat: NodeJS.Timeout | null = null;
   private beating: Promise<void> | null = null;
-  private heartbeatFailing = false;
   private active = 0;
-  private counters = { processed: 0, succeeded: 0, failed: 0 };
   private readonly host = hostname();
 
   constructor(private readonly options: WorkerOptions) {
     this.pool = new TaskProcessPool({ size: options.concurrency, maxTriesPerChild: 1_000 });
     this.outcomes = new OutcomeBuffer({ db: options.db, logger: options.logger });
+    this.heartbeats = new WorkerHeartbeat({ name: options.name, logger: options.logger });
   }
 
   get name(): string {
@@ -126,37 +125,19 @@ export class UpdraftWorker {
         logger: this.options.logger,
         outcomes: this.outcomes,
         cipher: this.options.cipher ?? null,
-        stops: this.stops,
+        stops: this.heartbeats.stops,
       });
       // Resolved only after the outcome's flush committed: returning now acknowledges the job.
+      this.heartbeats.count(recorded);
       if (recorded.outcome === "refused") return "refused";
-      this.counters.processed++;
-      if (recorded.outcome.state === "failed") this.counters.failed++;
-      else this.counters.succeeded++;
       return recorded.finished.state ?? "refused";
     } finally {
       this.active--;
     }
   }
 
-  private async beat(): Promise<void> {
-    const { name, logger } = this.options;
-    const db = this.options.heartbeatDb ?? this.options.db;
-    const counters = this.counters;
-    this.counters = { processed: 0, succeeded: 0, failed: 0 };
-    try {
-      await heartbeatWorker(db, name, { active: this.active, ...counters });
-      if (this.active > 0) await heartbeatRunningTries(db, name);
-      if (this.active > 0) await this.stops.check(db, logger);
-      if (this.heartbeatFailing) logger.info({ name }, "worker heartbeats resumed");
-      this.heartbeatFailing = false;
-    } catch (error) {
-      // Keep the counts for the next beat; the database may be back by then.
-      this.counters.processed += counters.processed;
-      this.counters.succeeded += counters.succeeded;
-      this.counters.failed += counters.failed;
-      if (!this.heartbeatFailing) logger.warn({ err: errorMessage(error) }, "worker heartbeat failed; retrying every beat");
-      this.heartbeatFailing = true;
-    }
+  private beat(): Promise<void> {
+    return this.heartbeats.beat(this.options.heartbeatDb ?? this.options.db, this.active);
   }
+
 }

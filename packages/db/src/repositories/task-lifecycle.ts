@@ -248,10 +248,9 @@ export async function heartbeatRunningTries(db: UpdraftDb, workerName: string, n
  */
 export async function triesEndedElsewhere(db: UpdraftDb, keys: readonly TryKey[]): Promise<TryKey[]> {
   if (keys.length === 0) return [];
-  const p = (values: unknown[]) => sql.param(values);
   const rows = await db.execute<{ i: number }>(sql`
-    select k.i from unnest(${p(keys.map((k) => k.dagId))}::text[], ${p(keys.map((k) => k.runId))}::text[], ${p(keys.map((k) => k.taskId))}::text[],
-      ${p(keys.map((k) => k.tryNumber))}::int[], ${p(keys.map((_, i) => i))}::int[]) as k(dag_id, run_id, task_id, try_number, i)
+    select k.i from unnest(${param(keys.map((k) => k.dagId))}::text[], ${param(keys.map((k) => k.runId))}::text[], ${param(keys.map((k) => k.taskId))}::text[],
+      ${param(keys.map((k) => k.tryNumber))}::int[], ${param(keys.map((_, i) => i))}::int[]) as k(dag_id, run_id, task_id, try_number, i)
     left join task_instances ti on ti.dag_id = k.dag_id and ti.run_id = k.run_id and ti.task_id = k.task_id
     where ti.task_id is null or ti.try_number <> k.try_number or ti.state is null or ti.state not in ('queued', 'running')`);
   return rows.rows.map((r) => keys[Number(r.i)]!);

@@ -5,10 +5,10 @@
 // registry (queues `*`: it runs every queue), so Flower's view shows the embedded default too.
 import { hostname } from "node:os";
 import { errorMessage, type Executor, type Logger, type QueuedTaskInstance } from "@updraft/core";
-import { deregisterWorker, forgetStoppedWorkers, heartbeatRunningTries, heartbeatWorker, registerWorker, type FernetCipher, type RunKey, type UpdraftDb } from "@updraft/db";
-import { ExternalStops } from "../external-stops.ts";
+import { deregisterWorker, forgetStoppedWorkers, registerWorker, type FernetCipher, type RunKey, type UpdraftDb } from "@updraft/db";
 import { OutcomeBuffer } from "../outcome-buffer.ts";
 import { runAndRecordTry, tryKeyOf } from "../record-try.ts";
+import { WorkerHeartbeat } from "../worker-heartbeat.ts";
 import { TaskProcessPool } from "./process-pool.ts";
 
 export interface LocalExecutorOptions {
@@ -41,15 +41,14 @@ export class LocalExecutor implements Executor {
   private readonly workerName: string;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly outcomes: OutcomeBuffer;
-  private readonly stops = new ExternalStops();
-  /** Tries finished since the last heartbeat, added to the registry row's totals at the next beat. */
-  private counters = { processed: 0, succeeded: 0, failed: 0 };
+  private readonly heartbeats: WorkerHeartbeat;
   private readonly registered: Promise<void>;
 
   constructor(private readonly options: LocalExecutorOptions) {
     this.pool = new TaskProcessPool({ size: options.slots, maxTriesPerChild: options.maxTriesPerChild ?? 1_000 });
     this.pool.warm(Math.min(options.slots, 4));
     this.workerName = options.workerName ?? `local@${this.host}:${process.pid}`;
+    this.heartbeats = new WorkerHeartbeat({ name: this.workerName, logger: options.logger });
     this.outcomes = new OutcomeBuffer({ db: options.db, logger: options.logger, onFlushed: (runs) => options.onTryFinished?.(runs) });
     // The registry row: a failure to write it is logged and costs only the workers page's row.
     // Earlier local executors of this host that stopped cleanly are forgotten (one row per host).
@@ -57,30 +56,15 @@ export class LocalExecutor implements Executor {
     this.registered = forgetStoppedWorkers(options.db, `local@${this.host}:`)
       .then(() => registerWorker(options.db, registration))
       .catch((error: unknown) => options.logger.warn({ err: errorMessage(error) }, "registering the local executor as a worker failed"));
-    this.heartbeat = setInterval(() => {
-      void this.beat();
-      // Tries whose task instance ended elsewhere (run timed out, cleared, marked) are stopped.
-      if (this.inFlight > 0) void this.stops.check(options.db, options.logger);
-    }, options.heartbeatMs ?? 5_000);
+    this.heartbeat = setInterval(() => void this.beat(), options.heartbeatMs ?? 5_000);
     this.heartbeat.unref();
   }
 
   private async beat(): Promise<void> {
-    const { db, logger } = this.options;
-    const counters = this.counters;
-    this.counters = { processed: 0, succeeded: 0, failed: 0 };
-    try {
-      await this.registered;
-      await heartbeatWorker(db, this.workerName, { active: this.inFlight, ...counters });
-      if (this.inFlight > 0) await heartbeatRunningTries(db, this.workerName);
-    } catch (error) {
-      // Keep the counts for the next beat.
-      this.counters.processed += counters.processed;
-      this.counters.succeeded += counters.succeeded;
-      this.counters.failed += counters.failed;
-      logger.warn({ err: errorMessage(error) }, "heartbeat of running tries failed");
-    }
+    await this.registered;
+    await this.heartbeats.beat(this.options.db, this.inFlight);
   }
+
 
   freeSlots(): number {
     return this.options.slots - this.inFlight;
@@ -98,14 +82,9 @@ export class LocalExecutor implements Executor {
         logger: this.options.logger,
         outcomes: this.outcomes,
         cipher: this.options.cipher ?? null,
-        stops: this.stops,
+        stops: this.heartbeats.stops,
       })
-        .then((recorded) => {
-          if (recorded.outcome === "refused") return;
-          this.counters.processed++;
-          if (recorded.outcome.state === "failed") this.counters.failed++;
-          else this.counters.succeeded++;
-        })
+        .then((recorded) => this.heartbeats.count(recorded))
         .catch((error: unknown) => this.options.logger.error({ err: errorMessage(error), ti: tryKeyOf(ti) }, "recording a try failed"))
         .finally(() => {
           this.inFlight--;

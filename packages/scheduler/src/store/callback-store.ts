@@ -6,6 +6,7 @@ import type { RunKey, UpdraftDb } from "@updraft/db";
 import { sql } from "drizzle-orm";
 import type { CallbackJob } from "../callback-runner.ts";
 import type { CachedDag } from "./dag-cache.ts";
+import { runKey } from "./run-key.ts";
 
 const param = (values: unknown[]) => sql.param(values);
 
@@ -27,15 +28,15 @@ export async function dagCallbackJobs(
         where ti.dag_id = r.dag_id and ti.run_id = r.run_id and ti.state in ('failed', 'upstream_failed')) as failed
     from unnest(${param(wanted.map((r) => r.dagId))}::text[], ${param(wanted.map((r) => r.runId))}::text[]) as k(dag_id, run_id)
     join dag_runs r on r.dag_id = k.dag_id and r.run_id = k.run_id`);
-  const byKey = new Map(rows.rows.map((r) => [`${r.dag_id}\u0000${r.run_id}`, r]));
+  const byKey = new Map(rows.rows.map((r) => [runKey(r.dag_id, r.run_id), r]));
   return wanted.flatMap((run) => {
-    const row = byKey.get(`${run.dagId}\u0000${run.runId}`);
+    const row = byKey.get(runKey(run.dagId, run.runId));
     if (!row) return [];
     const error =
       run.state === "success"
         ? null
         : run.reason === "timed_out"
-          ? (timeoutReasons.get(`${run.dagId}\u0000${run.runId}`) ?? "the run exceeded its dagrunTimeout")
+          ? (timeoutReasons.get(runKey(run.dagId, run.runId)) ?? "the run exceeded its dagrunTimeout")
           : `the run failed (${run.reason}): task instance(s) ${row.failed ?? "none"} failed`;
     return [
       {

@@ -10,6 +10,7 @@ import { planClaim } from "./claim-store.ts";
 import { DagCache, type CachedDag } from "./dag-cache.ts";
 import { heldByPastRuns } from "./past-store.ts";
 import { branchChoices } from "./progress-store.ts";
+import { runKey } from "./run-key.ts";
 import type { SchedulerLimits } from "../scheduler.ts";
 import type { SerializedDag } from "@updraft/core";
 
@@ -41,7 +42,7 @@ export async function explainTaskInstance(
   const cached = await cache.refresh(db);
   // dependsOnPast: the same reader and decision progress holds the task instance with.
   const held = ti.state === null
-    ? (await heldByPastRuns(db, cached, [{ ...key, states: new Map([[key.taskId, { state: null }]]) }])).get(`${key.dagId}\u0000${key.runId}`)?.get(key.taskId)
+    ? (await heldByPastRuns(db, cached, [{ ...key, states: new Map([[key.taskId, { state: null }]]) }])).get(runKey(key.dagId, key.runId))?.get(key.taskId)
     : undefined;
   const plan = await planClaim(db, cached, {
     parallelism: limits.parallelism,

@@ -8,9 +8,9 @@ import type { RunKey, UpdraftDb } from "@updraft/db";
 import { sql } from "drizzle-orm";
 import { decideDependsOnPast } from "../decisions/depends-on-past.ts";
 import type { CachedDag } from "./dag-cache.ts";
+import { runKey } from "./run-key.ts";
 
 const param = (values: unknown[]) => sql.param(values);
-const runKey = (dagId: string, runId: string) => `${dagId}\u0000${runId}`;
 
 /** Whether any task of the DAG depends on past runs (`dependsOnPast` or `waitForDownstream`). */
 export function dependsOnPastRuns(dag: CachedDag | undefined): boolean {

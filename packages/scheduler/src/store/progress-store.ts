@@ -10,6 +10,7 @@ import { decideDagrunTimeout, type DagrunTimedOut } from "../decisions/dagrun-ti
 import type { CachedDag } from "./dag-cache.ts";
 import { followingRuns, heldByPastRuns } from "./past-store.ts";
 import { verifyIntegrity } from "./integrity-store.ts";
+import { runKey } from "./run-key.ts";
 
 export interface ProgressResult {
   transitions: number;
@@ -23,7 +24,6 @@ export interface ProgressResult {
 }
 
 const param = (values: unknown[]) => sql.param(values);
-const runKey = (dagId: string, runId: string) => `${dagId}\u0000${runId}`;
 
 /** `unnest` of run keys as a relation `k(dag_id, run_id)`. */
 function runKeys(runs: readonly RunKey[]): SQL {
@@ -71,9 +71,13 @@ export async function progressRunningRuns(
     if (!map) byRun.set(key, (map = new Map()));
     map.set(ti.taskId, { state: ti.state, nextRetryAt: ti.nextRetryAt });
   }
-  // The DAG may have gained or lost tasks since the run started (Airflow's verify_integrity).
-  for (const run of runs) if (!byRun.has(runKey(run.dagId, run.runId))) byRun.set(runKey(run.dagId, run.runId), new Map());
-  await verifyIntegrity(db, dags, runs.map((r) => ({ dagId: r.dagId, runId: r.runId, instances: byRun.get(runKey(r.dagId, r.runId))! })), now);
+  // The DAG may have gained or lost tasks since the run started (Airflow's verify_integrity). DAG
+  // definitions change only when the scheduler's DAG cache refreshes, which is on its full passes
+  // (scope "all"), so the event-driven passes of the hot loop skip the check.
+  if (scope === "all") {
+    for (const run of runs) if (!byRun.has(runKey(run.dagId, run.runId))) byRun.set(runKey(run.dagId, run.runId), new Map());
+    await verifyIntegrity(db, dags, runs.map((r) => ({ dagId: r.dagId, runId: r.runId, instances: byRun.get(runKey(r.dagId, r.runId))! })), now);
+  }
   const followed = await branchChoices(db, dags, tis);
 
   const changes: Change[] = [];
@@ -88,7 +92,7 @@ export async function progressRunningRuns(
       startDate: run.startDate,
       timeoutMs: dag.serialized.dagrunTimeoutMs ?? null,
       now,
-      taskStates: new Map([...instances].map(([id, ti]) => [id, ti.state])),
+      instances,
     });
     if (timeout) timedOut.push({ id: run.id, dagId: run.dagId, runId: run.runId, decision: timeout });
     else live.push({ ...run, instances });
@@ -140,14 +144,18 @@ export async function progressRunningRuns(
 async function applyTimeouts(db: UpdraftDb, timedOut: ReadonlyArray<{ id: number; dagId: string; runId: string; decision: DagrunTimedOut }>, now: Date): Promise<number[]> {
   if (timedOut.length === 0) return [];
   const at = now.toISOString();
-  const runs = timedOut.map((t) => ({ dagId: t.dagId, runId: t.runId }));
-  await db.execute(sql`
-    update task_instances ti set state = 'skipped', next_retry_at = null, updated_at = now(),
-      start_date = coalesce(ti.start_date, ${at}::timestamptz), end_date = ${at}::timestamptz,
-      duration = extract(epoch from (${at}::timestamptz - coalesce(ti.start_date, ${at}::timestamptz)))
-    from ${runKeys(runs)}
-    where ti.dag_id = k.dag_id and ti.run_id = k.run_id
-      and (ti.state is null or ti.state not in ('success', 'failed', 'skipped', 'upstream_failed', 'removed'))`);
+  // The decision's unfinished task instances; the state guard lets a concurrent finish win.
+  const skip = timedOut.flatMap((t) => t.decision.skip.map((taskId) => ({ dagId: t.dagId, runId: t.runId, taskId })));
+  if (skip.length > 0) {
+    await db.execute(sql`
+      update task_instances ti set state = 'skipped', next_retry_at = null, updated_at = now(),
+        start_date = coalesce(ti.start_date, ${at}::timestamptz), end_date = ${at}::timestamptz,
+        duration = extract(epoch from (${at}::timestamptz - coalesce(ti.start_date, ${at}::timestamptz)))
+      from unnest(${param(skip.map((k) => k.dagId))}::text[], ${param(skip.map((k) => k.runId))}::text[], ${param(skip.map((k) => k.taskId))}::text[])
+        as k(dag_id, run_id, task_id)
+      where ti.dag_id = k.dag_id and ti.run_id = k.run_id and ti.task_id = k.task_id
+        and (ti.state is null or ti.state not in ('success', 'failed', 'skipped', 'upstream_failed', 'removed'))`);
+  }
   const rows = await db.execute<{ id: number | string }>(sql`update dag_runs set state = 'failed', end_date = ${at}::timestamptz
     where id = any(${param(timedOut.map((t) => t.id))}::bigint[]) and state = 'running' returning id`);
   return rows.rows.map((r) => Number(r.id));
