@@ -108,7 +108,9 @@ const keyOf = (c: { dagId: string; runId: string; taskId: string }) => `${c.dagI
 // (LATERAL, served by the (dag_id, state, priority_weight) index); then per pool at most `open`
 // of those (each takes a slot at least), and never more than `global`; then the best `global`
 // overall. Tasks at their maxActiveTisPerDag are not read, so they never fill a DAG's room.
-// Exactly the pure `candidateWindow` (held equal by a test); the pure selection decides.
+// Exactly the pure `candidateWindow` (held equal by a test); the pure selection decides. Ids
+// compare as "C" (byte order, as the pure code's `<` on the ids' characters), whatever the
+// database's locale, which is also what lets Postgres sort them with memcmp.
 async function readCandidates(db: Pick<UpdraftDb, "execute">, rooms: ClaimRooms): Promise<CandidateRow[]> {
   if (rooms.global <= 0 || rooms.dagRooms.size === 0 || rooms.poolOpen.size === 0) return [];
   const full = [...rooms.taskFull.keys()].map((k) => k.split("\u0000") as [string, string]);
@@ -128,17 +130,17 @@ async function readCandidates(db: Pick<UpdraftDb, "execute">, rooms: ClaimRooms)
         join po on po.pool = ti.pool and ti.pool_slots <= po.open
         where ti.dag_id = d.dag_id and ti.state = 'scheduled'
           and not exists (select 1 from tf where tf.dag_id = ti.dag_id and tf.task_id = ti.task_id)
-        order by ti.priority_weight desc, r.logical_date, ti.run_id, ti.task_id
+        order by ti.priority_weight desc, r.logical_date, ti.run_id collate "C", ti.task_id collate "C"
         limit d.room
       ) x
     ),
     p as (
-      select c.*, po.open, row_number() over (partition by c.pool order by c.priority_weight desc, c.logical_date, c.run_id, c.task_id) as pool_rank
+      select c.*, po.open, row_number() over (partition by c.pool order by c.priority_weight desc, c.logical_date, c.run_id collate "C", c.task_id collate "C") as pool_rank
       from c join po on po.pool = c.pool
     )
     select dag_id, run_id, task_id, try_number, max_tries, queue, pool, pool_slots, priority_weight, logical_date, data_interval_start, data_interval_end, conf
     from p where pool_rank <= least(open, ${rooms.global})
-    order by priority_weight desc, logical_date, run_id, task_id
+    order by priority_weight desc, logical_date, run_id collate "C", task_id collate "C"
     limit ${rooms.global}`);
   const date = (v: string | Date | null) => (v === null ? null : new Date(v));
   return rows.rows.map((r) => ({
