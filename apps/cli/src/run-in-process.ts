@@ -43,7 +43,7 @@ export function exitAfterInProcessRun(code: number): never {
 export async function withTaskProcess<T>(dag: Dag, use: (runner: TryRunner) => Promise<T>): Promise<T> {
   const path = dagFiles.get(dag);
   if (path === undefined) throw new UpdraftError("UPDRAFT_INTERNAL", `DAG "${dag.dagId}" was not imported with importDag`);
-  const pool = new TaskProcessPool({ size: 1, maxTriesPerChild: Number.MAX_SAFE_INTEGER });
+  const pool = new TaskProcessPool({ size: 1, maxTriesPerChild: Number.MAX_SAFE_INTEGER, importTimeoutMs: cliConfig().dagImportTimeoutMs });
   try {
     return await use(pooledTryRunner(pool, path));
   } finally {
