@@ -41,6 +41,25 @@ describe("a DAG file leaving a timer open", () => {
     expect(own.stdout).toContain("DAG run with_interval success");
   }, 600_000); // three CLI starts on the embedded database; no hang means each call returns
 
+  it("dags test fails at the import timeout when the DAG's file never finishes importing in the CLI", async () => {
+    const hangs = await mkdtemp(join(tmpdir(), "updraft-cli-hangs-"));
+    try {
+      // Imports in the parse process (which has an IPC channel), hangs in the CLI's own process.
+      await writeFile(
+        join(hangs, "hangs_here.ts"),
+        `import { dag, task } from "@updraft/sdk";
+setInterval(() => {}, 1_000);
+if (!process.send) await new Promise(() => {});
+export default dag({ dagId: "hangs_here" }, () => void task({ taskId: "a" }, () => 1));`,
+      );
+      const result = await runCli(["dags", "test", "hangs_here"], { UPDRAFT_HOME: home.home, UPDRAFT_DAGS_FOLDER: hangs, UPDRAFT_DAG_IMPORT_TIMEOUT: "3" });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("importing hangs_here.ts took longer than 3s (UPDRAFT_DAG_IMPORT_TIMEOUT)");
+    } finally {
+      await rm(hangs, { recursive: true, force: true });
+    }
+  }, 300_000);
+
   it("does not hang dags list on Postgres", async () => {
     const testDb = await createTestDatabase("postgres");
     try {
