@@ -151,7 +151,7 @@ describe.each(["postgres", "pglite"] as const)("why waiting and the claim agree 
         }
         expect([...everQueued].sort()).toEqual([...everReady].sort());
       }),
-      { numRuns: driver === "postgres" ? 25 : 15 },
+      { numRuns: driver === "postgres" ? 15 : 10 },
     );
     expect(seen.ready).toBeGreaterThan(0);
     expect(seen.other).toBeGreaterThan(0);
