@@ -60,6 +60,7 @@ function createExecutor(database: UpdraftDatabase, config: FrozenConfig, logger:
         onTryFinished,
         heartbeatMs: config.workerHeartbeatMs,
         cipher: cipherFor(config.fernetKey),
+        importTimeoutMs: config.dagImportTimeoutMs,
       });
     case "distributed":
       if (database.driver !== "postgres") {

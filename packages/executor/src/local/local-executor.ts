@@ -30,6 +30,8 @@ export interface LocalExecutorOptions {
   heartbeatMs?: number;
   /** Decrypts the variables and connections tasks read (UPDRAFT_FERNET_KEY). @defaultValue null */
   cipher?: FernetCipher | null;
+  /** How long a try's import of its DAG file may take (UPDRAFT_DAG_IMPORT_TIMEOUT). @defaultValue 30000 // ms */
+  importTimeoutMs?: number;
 }
 
 export class LocalExecutor implements Executor {
@@ -45,7 +47,11 @@ export class LocalExecutor implements Executor {
   private readonly registered: Promise<void>;
 
   constructor(private readonly options: LocalExecutorOptions) {
-    this.pool = new TaskProcessPool({ size: options.slots, maxTriesPerChild: options.maxTriesPerChild ?? 1_000 });
+    this.pool = new TaskProcessPool({
+      size: options.slots,
+      maxTriesPerChild: options.maxTriesPerChild ?? 1_000,
+      ...(options.importTimeoutMs === undefined ? {} : { importTimeoutMs: options.importTimeoutMs }),
+    });
     this.pool.warm(Math.min(options.slots, 4));
     this.workerName = options.workerName ?? `local@${this.host}:${process.pid}`;
     this.heartbeats = new WorkerHeartbeat({ name: this.workerName, logger: options.logger });
