@@ -222,4 +222,30 @@ describe("runDagSequentially", () => {
       expect.stringContaining("result.tags is a Set"),
     ]);
   });
+
+  it("stores whatever a task prints (NUL, lone surrogates become U+FFFD; a UTF-8 character split across output chunks stays whole) and refuses such a result", async () => {
+    const errors: string[] = [];
+    const d = dag({ dagId: "unstorable" }, () => {
+      task({ taskId: "talk" }, (ctx) => {
+        ctx.log("nul \u0000 and lone \ud800 here");
+        throw new Error("boom \u0000");
+      });
+      bash({ taskId: "binary", command: "printf 'a\\0b\\n'" });
+      // é is C3 A9 in UTF-8: its two bytes reach us in two chunks.
+      bash({ taskId: "split", command: "printf 'x%.0s' $(seq 1 1000); printf '\\303'; sleep 0.3; printf '\\251\\n'" });
+      task({ taskId: "nul_result" }, () => ({ text: "a\u0000b" }));
+    });
+    const { logs, reporter } = recorder();
+    const result = await runDagSequentially({
+      dag: d,
+      runId: "r",
+      reporter: { ...reporter, taskFinished: (_id, _try, outcome) => void (outcome.state === "failed" && errors.push(outcome.error)) },
+    });
+    expect(logs).toContain("talk: nul \uFFFD and lone \uFFFD here");
+    expect(errors[0]).toMatch(/^Error: boom \uFFFD/);
+    expect(result.taskInstances.get("binary")).toMatchObject({ state: "success", result: "a\uFFFDb" });
+    expect(result.taskInstances.get("split")).toMatchObject({ state: "success", result: `${"x".repeat(1000)}é` });
+    expect(result.taskInstances.get("nul_result")!.state).toBe("failed");
+    expect(errors[1]).toContain("result.text holds a NUL character, which the database cannot store");
+  });
 });
