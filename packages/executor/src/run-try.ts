@@ -121,6 +121,7 @@ function contextOf(request: TryRequest, maxTries: number): { ctx: TaskContext; c
 
 async function runWork(request: TryRequest, ctx: TaskContext, controller: AbortController, onThrown: (error: unknown) => void): Promise<TryOutcome> {
   const { spec, runtime } = request.dag.task(request.taskId);
+  const startedAt = Date.now();
   const attempt = (async (): Promise<TryOutcome> => {
     switch (runtime.kind) {
       case "task":
@@ -153,7 +154,9 @@ async function runWork(request: TryRequest, ctx: TaskContext, controller: AbortC
   });
   try {
     const first = await Promise.race([attempt, timedOut]);
-    if (first !== "timeout") return first;
+    // Synchronous work blocks the timer: a task that ran past its timeout that way ends before the
+    // timer can fire, yet it timed out all the same (Airflow's SIGALRM would have stopped it).
+    if (first !== "timeout" && Date.now() - startedAt <= timeoutMs) return first;
   } finally {
     clearTimeout(timer);
   }

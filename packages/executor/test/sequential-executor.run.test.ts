@@ -173,6 +173,26 @@ describe("runDagSequentially", () => {
     expect(events).toContain("end sleepy#1 failed->failed");
   });
 
+  it("fails a try whose synchronous work ran past its executionTimeout, even though it ended before the timer could fire", async () => {
+    const errors: string[] = [];
+    const d = dag({ dagId: "sync_overrun" }, () => {
+      task({ taskId: "spin", executionTimeout: "200ms" }, () => {
+        const until = Date.now() + 500;
+        while (Date.now() < until) { /* blocks the event loop, so the timeout timer cannot fire */ }
+        return "done";
+      });
+      task({ taskId: "quick", executionTimeout: "5s" }, () => "done");
+    });
+    const result = await runDagSequentially({
+      dag: d,
+      runId: "r",
+      reporter: { taskFinished: (_id, _try, outcome) => void (outcome.state === "failed" && errors.push(outcome.error)) },
+    });
+    expect(result.taskInstances.get("spin")).toMatchObject({ state: "failed", result: undefined });
+    expect(errors).toEqual([expect.stringContaining("exceeded its executionTimeout of 200ms")]);
+    expect(result.taskInstances.get("quick")).toMatchObject({ state: "success", result: "done" });
+  });
+
   it("skips on skip() and on bash exit code 99; all_success downstream is skipped too", async () => {
     const d = dag({ dagId: "skips" }, () => {
       const a = task({ taskId: "a" }, () => skip("nothing to do"));
