@@ -11,7 +11,7 @@ describe("describeNonJsonValue", () => {
     ["result.tags is a Set", { tags: new Set(["a"]) }],
     ["result.m is a Map", { m: new Map() }],
     ["result.n is a BigInt", { n: 1n }],
-    ["result[1] is undefined", [1, , 3]],
+    ["result[1] is undefined", [1, undefined, 3]],
     ["result.text holds a NUL character, which the database cannot store", { text: "a\u0000b" }],
     ["result[1] holds a lone surrogate, which the database cannot store", ["ok", "\ud800"]],
     ["result.deep[0] holds a lone surrogate", { deep: ["\udc00x"] }],
