@@ -209,7 +209,8 @@ export function maxOverlap(intervals: readonly Interval[]): number {
 
 export const overlaps = (a: Interval, b: Interval) => a.start < b.end && b.start < a.end;
 
-async function clearRedisPrefix(prefix: string): Promise<void> {
+/** Deletes every Redis key under `prefix:` (a test's own broker prefix). */
+export async function clearRedisPrefix(prefix: string): Promise<void> {
   const { Redis } = await import("ioredis");
   const redis = new Redis("redis://127.0.0.1:6379/0", { maxRetriesPerRequest: 1 });
   try {
