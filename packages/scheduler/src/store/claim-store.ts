@@ -129,8 +129,9 @@ async function readCandidates(db: Pick<UpdraftDb, "execute">, rooms: ClaimRooms)
         from task_instances ti
         join po on po.pool = ti.pool and ti.pool_slots <= po.open
         where ti.dag_id = d.dag_id and ti.state = 'scheduled'
-          -- per row, by the run's key (a join here lets the planner scan every run of the DAG)
-          and (select r.state from dag_runs r where r.dag_id = ti.dag_id and r.run_id = ti.run_id) = 'running'
+          -- the DAG's running runs, read once per DAG: a per-row lookup or join is planned as a
+          -- scan of every run of the DAG while the tables have no statistics yet (a new install)
+          and ti.run_id = any(array(select r.run_id from dag_runs r where r.dag_id = d.dag_id and r.state = 'running'))
           and not exists (select 1 from tf where tf.dag_id = ti.dag_id and tf.task_id = ti.task_id)
         order by ti.priority_weight desc nulls last, ti.run_logical_date, ti.run_id collate "C", ti.task_id collate "C"
         limit d.room
