@@ -3,7 +3,7 @@
 import type { FrozenConfig } from "@updraft/config";
 import { Broker, DistributedExecutor } from "@updraft/broker";
 import { UpdraftError, type Executor, type Logger } from "@updraft/core";
-import { cipherFor, type ChangedRun, type UpdraftDatabase } from "@updraft/db";
+import { cipherFor, type RunKey, type UpdraftDatabase } from "@updraft/db";
 import { LocalExecutor } from "@updraft/executor";
 import { Scheduler } from "@updraft/scheduler";
 
@@ -48,7 +48,7 @@ export async function startSchedulerService(database: UpdraftDatabase, config: F
   };
 }
 
-function createExecutor(database: UpdraftDatabase, config: FrozenConfig, logger: Logger, slots: number, onTryFinished: (runs?: readonly ChangedRun[]) => void): Executor {
+function createExecutor(database: UpdraftDatabase, config: FrozenConfig, logger: Logger, slots: number, onTryFinished: (runs?: readonly RunKey[]) => void): Executor {
   switch (config.executor) {
     case "local":
     case "sequential":

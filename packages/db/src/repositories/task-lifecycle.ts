@@ -158,8 +158,8 @@ async function finishAndLogRows(tx: Tx, finishes: readonly TryFinish[], logs: re
     more: decideAfterTry(f.end.result, f.key.tryNumber, f.key.tryNumber + 1, f.end.policy, f.at, f.end.retryable ?? true),
     last: decideAfterTry(f.end.result, f.key.tryNumber, f.key.tryNumber, f.end.policy, f.at, f.end.retryable ?? true),
   }));
-  // Names every run and task of the batch: a refused finish costs its run at most a needless look.
-  const wake = runsPayload(unique.map((f) => ({ dagId: f.key.dagId, runId: f.key.runId, finishedTasks: [f.key.taskId] })));
+  // Names every run of the batch: a refused finish costs its run at most a needless look.
+  const wake = runsPayload(unique.map((f) => ({ dagId: f.key.dagId, runId: f.key.runId })));
   const rows = await tx.execute<{ dag_id: string; run_id: string; task_id: string; try_number: number; state: NonNullable<FinishedTry["state"]> }>(sql`
     with k as (
       select * from unnest(${param(unique.map((f) => f.key.dagId))}::text[], ${param(unique.map((f) => f.key.runId))}::text[],

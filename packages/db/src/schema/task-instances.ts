@@ -51,10 +51,6 @@ export const taskInstances = pgTable(
     index("task_instances_state_idx").on(t.state),
     index("task_instances_state_priority_idx").on(t.state, t.priorityWeight),
     index("task_instances_dag_id_run_id_idx").on(t.dagId, t.runId),
-    // Whether a run still has work in flight (the scheduler's check before re-reading a run).
-    index("task_instances_in_flight_idx")
-      .on(t.dagId, t.runId)
-      .where(sql`${t.state} in ('scheduled', 'queued', 'running', 'up_for_retry')`),
     // The claim reads each DAG's best scheduled task instances (LATERAL per DAG with room) in
     // exactly this order (priority weight, the run's logical date, run id, task id; ids as "C"),
     // so it reads `room` rows of the index and sorts nothing, however many are scheduled.

@@ -5,7 +5,7 @@
 // registry (queues `*`: it runs every queue), so Flower's view shows the embedded default too.
 import { hostname } from "node:os";
 import { errorMessage, type Executor, type Logger, type QueuedTaskInstance } from "@updraft/core";
-import { deregisterWorker, forgetStoppedWorkers, registerWorker, type ChangedRun, type FernetCipher, type UpdraftDb } from "@updraft/db";
+import { deregisterWorker, forgetStoppedWorkers, registerWorker, type FernetCipher, type RunKey, type UpdraftDb } from "@updraft/db";
 import { OutcomeBuffer } from "../outcome-buffer.ts";
 import { runAndRecordTry, tryKeyOf } from "../record-try.ts";
 import { WorkerHeartbeat } from "../worker-heartbeat.ts";
@@ -21,7 +21,7 @@ export interface LocalExecutorOptions {
    * Called when tries have ended and been recorded, with the runs they belong to (the scheduler's
    * nudge: it re-reads only these runs). Once per flush of the outcome buffer, not per try.
    */
-  onTryFinished?: (runs?: readonly ChangedRun[]) => void;
+  onTryFinished?: (runs?: readonly RunKey[]) => void;
   /** Replace a task process after this many tries. @defaultValue 1000 */
   maxTriesPerChild?: number;
   /** Name recorded as the task instance's worker. @defaultValue "local@<hostname>:<pid>" */
