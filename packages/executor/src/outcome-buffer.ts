@@ -9,7 +9,12 @@ import { recordTryBatch, type FinishedTry, type LogRecord, type RunKey, type Run
 export interface OutcomeBufferOptions {
   db: UpdraftDb;
   logger: Logger;
-  /** How long a running-mark or outcome waits for others to share its flush. @defaultValue 2 // ms */
+  /**
+   * How long a running-mark or outcome waits for others to share its flush (ms). 0: a lane that is
+   * idle flushes on the event loop's next turn (what arrived in the same turn shares it), and what
+   * arrives while a flush is in flight shares the next one, so batches grow with load while an
+   * idle chain pays no wait. @defaultValue 0
+   */
   flushMs?: number;
   /** How long log lines alone wait before a flush. @defaultValue 200 // ms */
   logFlushMs?: number;
@@ -29,7 +34,8 @@ interface Pending<T> {
 /** One queue of writes that flushes on its own: at most one flush in flight, batched by a short timer. */
 class FlushLane<E> {
   entries: E[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  /** Cancels the pending start (a timeout, or an immediate for a delay of 0). */
+  private cancel: (() => void) | null = null;
   private timerDue = Infinity;
   flushing: Promise<void> | null = null;
   failures = 0;
@@ -46,15 +52,21 @@ class FlushLane<E> {
   schedule(delayMs: number = this.delay()): void {
     if (this.flushing) return; // the running flush starts the next one when it ends
     const due = Date.now() + delayMs;
-    if (this.timer && this.timerDue <= due) return;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.cancel && this.timerDue <= due) return;
+    this.cancel?.();
     this.timerDue = due;
-    this.timer = setTimeout(() => this.start(), delayMs);
+    if (delayMs <= 0) {
+      const immediate = setImmediate(() => this.start());
+      this.cancel = () => clearImmediate(immediate);
+    } else {
+      const timeout = setTimeout(() => this.start(), delayMs);
+      this.cancel = () => clearTimeout(timeout);
+    }
   }
 
   start(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancel?.();
+    this.cancel = null;
     this.timerDue = Infinity;
     if (this.flushing || this.entries.length === 0) return;
     this.flushing = this.write()
@@ -110,7 +122,7 @@ export class OutcomeBuffer {
   flushes = 0;
 
   constructor(private readonly options: OutcomeBufferOptions) {
-    const flushMs = () => options.flushMs ?? 2;
+    const flushMs = () => options.flushMs ?? 0;
     const logsOnly = () => !this.outcomes.entries.some((e) => e.kind === "finished");
     this.marks = new FlushLane(() => this.writeMarks(), flushMs, () => 0);
     this.outcomes = new FlushLane(
