@@ -1,7 +1,7 @@
 // `updraft standalone` on the embedded database (PGlite) carries a wide run: 300 parallel no-op
 // tasks finish, /api/v1/health answers while they run (issue 10 item 1: 400–600 such tasks used
 // to freeze the process inside PGlite), and SIGTERM stops the process, also mid-run, leaving none of
-// its processes behind. The 10,000-task case is the bench (bench/src/standalone-wide.ts): too slow
+// its processes behind. The 10,000-task case is the bench (bench/src/standalone.ts): too slow
 // for every CI run on a small machine.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -73,8 +73,13 @@ describe("updraft standalone with a wide run (PGlite)", () => {
     const deadline = Date.now() + 600_000;
     while (state !== "success" && state !== "failed") {
       if (Date.now() > deadline) throw new Error(`run not finished; state ${state}\n${output}`);
+      // Every poll is answered (30 s is a freeze, not a slow answer) and tells the truth: the
+      // embedded database answers and the scheduler's heartbeat is fresh.
       const health = await fetch(`${url}/api/v1/health`, { signal: AbortSignal.timeout(30_000) });
       expect(health.status).toBe(200);
+      const body = (await health.json()) as { metadatabase: { status: string }; scheduler: { status: string } };
+      expect(body.metadatabase.status).toBe("healthy");
+      expect(body.scheduler.status).toBe("healthy");
       healthAnswers++;
       const run = await fetch(`${url}/api/v1/dags/wide/dagRuns/w1`, { headers: basic });
       state = ((await run.json()) as { state: string }).state;

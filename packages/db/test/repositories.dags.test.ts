@@ -62,6 +62,20 @@ describe.each(DRIVERS)("repositories/dags (%s)", (driver) => {
     expect(await listImportErrors(db)).toEqual([]);
   });
 
+  it("a re-parse with an unchanged hash moves only the parse time; a changed hash rewrites the definition", async () => {
+    const { db } = database();
+    const t1 = new Date("2024-06-01T00:00:00Z");
+    const t2 = new Date("2024-06-01T00:00:30Z");
+    await syncDags(db, { dags: [{ serialized: sampleDag("steady", { description: "first" }), hash: "s1" }], importErrors: [], parsedAt: t1, pausedAtCreation: false });
+    const again = await syncDags(db, { dags: [{ serialized: sampleDag("steady", { description: "first" }), hash: "s1" }], importErrors: [], parsedAt: t2, pausedAtCreation: false });
+    expect(again).toEqual({ added: [], changed: [], deactivated: [] });
+    const kept = (await getDag(db, "steady"))!;
+    expect(kept).toMatchObject({ hash: "s1", description: "first", isActive: true });
+    expect(kept.lastParsedAt.toISOString()).toBe(t2.toISOString());
+    await syncDags(db, { dags: [{ serialized: sampleDag("steady", { description: "second" }), hash: "s2" }], importErrors: [], parsedAt: t2, pausedAtCreation: false });
+    expect(await getDag(db, "steady")).toMatchObject({ hash: "s2", description: "second" });
+  });
+
   it("keeps an import error's id while its file keeps failing; the timestamp moves only when the text changes", async () => {
     const { db } = database();
     const pass = (parsedAt: string, errors: Array<{ filename: string; message: string }>) =>

@@ -64,6 +64,8 @@ export class Scheduler {
   private lastFull = 0;
   /** A run finished in the last pass: queued runs may start now. */
   private runsFinished = false;
+  /** Runs checked by verify_integrity, with the DAG hash they were checked against. */
+  private readonly verified = new Map<string, string>();
   private readonly lostTryWatch: LostTryWatch;
   private readonly callbackRunner: CallbackRunner | null;
   /** Passes run so far (exposed for metrics and tests). */
@@ -193,7 +195,7 @@ export class Scheduler {
       dirty.push(...(await startQueuedRuns(db, dags, limits.maxActiveRunsPerDag, now)));
     }
     let progress;
-    if (full) progress = await progressRunningRuns(db, dags, now, "all");
+    if (full) progress = await progressRunningRuns(db, dags, now, "all", { verified: this.verified });
     else progress = await progressRunningRuns(db, dags, now, [...dirty, ...(await runsWithDueRetries(db, now))]);
     for (const run of progress.timedOut) this.options.logger.warn({ dagId: run.dagId, runId: run.runId }, `run failed: ${run.reason}`);
     if (this.callbackRunner && progress.ended.length > 0) {

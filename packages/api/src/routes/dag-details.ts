@@ -9,7 +9,7 @@ import { listRunTries } from "@updraft/db";
 import { DagDetail, DagSource, RunTryCollection } from "../schemas/dag-details.ts";
 import { DagIdParams, DagRunParams, errorResponses } from "../schemas/common.ts";
 import type { ApiApp, ApiContext } from "./context.ts";
-import { requireDag, requireDagRun } from "./lookups.ts";
+import { requireDag, requireRun } from "./lookups.ts";
 
 export function toDagDetail(dag: SerializedDag) {
   const downstream = new Map<string, string[]>();
@@ -90,7 +90,7 @@ export function dagDetailRoutes(app: ApiApp, { db, config }: ApiContext): void {
     },
     async (request) => {
       const { dag_id: dagId, dag_run_id: runId } = request.params;
-      await requireDagRun(db, dagId, runId);
+      await requireRun(db, dagId, runId);
       const tries = await listRunTries(db, dagId, runId);
       return {
         tries: tries.map((t) => ({

@@ -9,7 +9,7 @@ import { audit } from "../audit.ts";
 import { DagRun, DagRunBatchBody, DagRunCollection, DagRunListQuery, DagRunPatchBody, DagRunTriggerBody } from "../schemas/dag-runs.ts";
 import { DagIdParams, DagRunParams, errorResponses } from "../schemas/common.ts";
 import type { ApiApp, ApiContext } from "./context.ts";
-import { requireDag, requireDagRun, WILDCARD } from "./lookups.ts";
+import { requireDagExists, requireRun, WILDCARD } from "./lookups.ts";
 import { parseOrderBy } from "./order-by.ts";
 import { splitList } from "./query-lists.ts";
 
@@ -49,7 +49,7 @@ export function dagRunRoutes(app: ApiApp, { db }: ApiContext): void {
       const states = parseStates(q.state);
       const orderBy = parseOrderBy(q.order_by, ORDER_FIELDS);
       const dagId = request.params.dag_id;
-      if (dagId !== WILDCARD) await requireDag(db, dagId);
+      if (dagId !== WILDCARD) await requireDagExists(db, dagId);
       const { rows, total } = await searchDagRuns(db, {
         dagIds: dagId === WILDCARD ? undefined : [dagId],
         states,
@@ -107,7 +107,7 @@ export function dagRunRoutes(app: ApiApp, { db }: ApiContext): void {
   app.get(
     "/api/v1/dags/:dag_id/dagRuns/:dag_run_id",
     { schema: { tags: ["DAGRun"], summary: "Get a DAG run", params: DagRunParams, response: { 200: DagRun, ...errorResponses } } },
-    async (request) => toDagRunResponse((await requireDagRun(db, request.params.dag_id, request.params.dag_run_id)).run),
+    async (request) => toDagRunResponse(await requireRun(db, request.params.dag_id, request.params.dag_run_id)),
   );
 
   app.patch(
@@ -124,7 +124,7 @@ export function dagRunRoutes(app: ApiApp, { db }: ApiContext): void {
     },
     async (request) => {
       const { dag_id: dagId, dag_run_id: runId } = request.params;
-      const { run: before } = await requireDagRun(db, dagId, runId);
+      const before = await requireRun(db, dagId, runId);
       const run = await setDagRunState(db, { dagId, runId }, request.body.state);
       if (run === undefined) throw new UpdraftError("UPDRAFT_DAG_RUN_NOT_FOUND", `DAG "${dagId}" has no run "${runId}"`, { details: { dagId, runId } });
       await wakeScheduler(db, "dag_run_state_set");
@@ -146,7 +146,7 @@ export function dagRunRoutes(app: ApiApp, { db }: ApiContext): void {
     },
     async (request, reply) => {
       const { dag_id: dagId, dag_run_id: runId } = request.params;
-      const { run } = await requireDagRun(db, dagId, runId);
+      const run = await requireRun(db, dagId, runId);
       if (!(await deleteDagRun(db, { dagId, runId }))) {
         throw new UpdraftError("UPDRAFT_DAG_RUN_NOT_FOUND", `DAG "${dagId}" has no run "${runId}"`, { details: { dagId, runId } });
       }

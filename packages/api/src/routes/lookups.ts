@@ -1,6 +1,6 @@
 // Fetch-or-404 helpers, so every route reports a missing DAG, run or task the same way.
 import { UpdraftError } from "@updraft/core";
-import { getDag, getDagRun, getTaskInstance, type DagRow, type DagRunRow, type TaskInstanceRow, type UpdraftDb } from "@updraft/db";
+import { dagExists, getDag, getDagRun, getTaskInstance, type DagRow, type DagRunRow, type TaskInstanceRow, type UpdraftDb } from "@updraft/db";
 
 /** Airflow's path wildcard: `~` as a dag_id or dag_run_id means "every DAG" / "every run". */
 export const WILDCARD = "~";
@@ -9,6 +9,25 @@ export async function requireDag(db: UpdraftDb, dagId: string): Promise<DagRow> 
   const dag = await getDag(db, dagId);
   if (dag === undefined) throw new UpdraftError("UPDRAFT_DAG_NOT_FOUND", `DAG "${dagId}" not found`, { details: { dagId } });
   return dag;
+}
+
+/**
+ * The DAG exists, else UPDRAFT_DAG_NOT_FOUND. Reads its key only: a route that needs no more
+ * must not parse the serialized definition (megabytes of JSON for a DAG of 10,000 tasks).
+ */
+export async function requireDagExists(db: UpdraftDb, dagId: string): Promise<void> {
+  if (!(await dagExists(db, dagId))) throw new UpdraftError("UPDRAFT_DAG_NOT_FOUND", `DAG "${dagId}" not found`, { details: { dagId } });
+}
+
+/**
+ * The run, else UPDRAFT_DAG_NOT_FOUND or UPDRAFT_DAG_RUN_NOT_FOUND, without reading the DAG's
+ * definition (a run's DAG exists: dag_runs references dags).
+ */
+export async function requireRun(db: UpdraftDb, dagId: string, runId: string): Promise<DagRunRow> {
+  const run = await getDagRun(db, dagId, runId);
+  if (run !== undefined) return run;
+  await requireDagExists(db, dagId);
+  throw new UpdraftError("UPDRAFT_DAG_RUN_NOT_FOUND", `DAG "${dagId}" has no run "${runId}"`, { details: { dagId, runId } });
 }
 
 export async function requireDagRun(db: UpdraftDb, dagId: string, runId: string): Promise<{ dag: DagRow; run: DagRunRow }> {
@@ -21,7 +40,7 @@ export async function requireDagRun(db: UpdraftDb, dagId: string, runId: string)
 }
 
 export async function requireTaskInstance(db: UpdraftDb, dagId: string, runId: string, taskId: string): Promise<TaskInstanceRow> {
-  await requireDagRun(db, dagId, runId);
+  await requireRun(db, dagId, runId);
   const ti = await getTaskInstance(db, dagId, runId, taskId);
   if (ti === undefined) throw taskNotFound(dagId, runId, taskId);
   return ti;

@@ -8,7 +8,7 @@ import { errorResponses, TaskInstanceParams } from "../schemas/common.ts";
 import { TaskInstanceTryCollection, TryParams, XCom, XComCollection, XComListQuery, XComParams, XComQuery } from "../schemas/airflow-reads.ts";
 import { TaskInstance, TaskInstanceBatchBody, TaskInstanceCollection } from "../schemas/task-instances.ts";
 import type { ApiApp, ApiContext } from "./context.ts";
-import { requireDagRun, requireTaskInstance } from "./lookups.ts";
+import { requireRun, requireTaskInstance } from "./lookups.ts";
 
 const TAGS = ["TaskInstance"];
 
@@ -61,7 +61,7 @@ export function taskInstanceExtraRoutes(app: ApiApp, { db }: ApiContext): void {
     { schema: { tags: ["XCom"], summary: "List a task instance's XCom entries", params: TaskInstanceParams, querystring: XComListQuery, response: { 200: XComCollection, ...errorResponses } } },
     async (request) => {
       const { dag_id: dagId, dag_run_id: runId, task_id: taskId } = request.params;
-      const { run } = await requireDagRun(db, dagId, runId);
+      const run = await requireRun(db, dagId, runId);
       const q = request.query;
       // Updraft has no mapped tasks: every entry has map_index -1.
       if (q.map_index !== undefined && q.map_index !== -1) return { xcom_entries: [], total_entries: 0 };
@@ -75,7 +75,7 @@ export function taskInstanceExtraRoutes(app: ApiApp, { db }: ApiContext): void {
     { schema: { tags: ["XCom"], summary: "Get one XCom entry with its value", params: XComParams, querystring: XComQuery, response: { 200: XCom, ...errorResponses } } },
     async (request) => {
       const { dag_id: dagId, dag_run_id: runId, task_id: taskId, xcom_key: key } = request.params;
-      const { run } = await requireDagRun(db, dagId, runId);
+      const run = await requireRun(db, dagId, runId);
       const [row] = request.query.map_index !== undefined && request.query.map_index !== -1 ? [] : (await listXcomEntries(db, { dagId, runId, taskId, key, limit: 1 })).rows;
       if (row === undefined) {
         throw new UpdraftError("UPDRAFT_XCOM_NOT_FOUND", `Task instance "${taskId}" of run "${runId}" has no XCom "${key}"`, { details: { dagId, runId, taskId, key } });

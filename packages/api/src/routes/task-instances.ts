@@ -13,7 +13,7 @@ import {
   TaskInstanceListQuery,
 } from "../schemas/task-instances.ts";
 import type { ApiApp, ApiContext } from "./context.ts";
-import { requireDag, requireDagRun, requireTaskInstance, taskNotFound, WILDCARD } from "./lookups.ts";
+import { requireDagExists, requireDagRun, requireRun, requireTaskInstance, taskNotFound, WILDCARD } from "./lookups.ts";
 import { settledStateReason } from "./state-reason.ts";
 
 const TAGS = ["TaskInstance"];
@@ -34,7 +34,7 @@ export function taskInstanceRoutes(app: ApiApp, { db }: ApiContext): void {
       const { dag_id: dagId, dag_run_id: runId } = request.params;
       const page = { limit: request.query.limit, offset: request.query.offset };
       if (dagId === WILDCARD || runId === WILDCARD) {
-        if (dagId !== WILDCARD) await requireDag(db, dagId);
+        if (dagId !== WILDCARD) await requireDagExists(db, dagId);
         const { rows, total } = await searchTaskInstances(db, {
           dagIds: dagId === WILDCARD ? undefined : [dagId],
           runIds: runId === WILDCARD ? undefined : [runId],
@@ -42,7 +42,7 @@ export function taskInstanceRoutes(app: ApiApp, { db }: ApiContext): void {
         });
         return { task_instances: rows.map(toTaskInstanceResponse), total_entries: total };
       }
-      await requireDagRun(db, dagId, runId);
+      await requireRun(db, dagId, runId);
       const { rows, total } = await listTaskInstances(db, { dagId, runId, ...page });
       return { task_instances: rows.map(toTaskInstanceResponse), total_entries: total };
     },
@@ -90,7 +90,7 @@ export function taskInstanceRoutes(app: ApiApp, { db }: ApiContext): void {
     },
     async (request) => {
       const { dag_id: dagId, dag_run_id: runId, task_id: taskId } = request.params;
-      const { run } = await requireDagRun(db, dagId, runId);
+      const run = await requireRun(db, dagId, runId);
       if (request.body.dry_run === true) return toTaskInstanceResponse(await requireTaskInstance(db, dagId, runId, taskId));
       const row = await setTaskInstanceState(db, { dagId, runId, taskId }, request.body.new_state);
       if (row === undefined) throw taskNotFound(dagId, runId, taskId);

@@ -2,7 +2,7 @@
 // deactivates the ones that vanished and replaces the import errors, so readers never see a
 // half-applied pass.
 import { UpdraftError, type SerializedDag } from "@updraft/core";
-import { asc, eq, notInArray, sql } from "drizzle-orm";
+import { asc, eq, inArray, notInArray, sql } from "drizzle-orm";
 import type { UpdraftDb } from "../client.ts";
 import { dags, type DagRow } from "../schema/dags.ts";
 import { importErrors } from "../schema/import-errors.ts";
@@ -58,10 +58,22 @@ export async function syncDags(db: UpdraftDb, input: SyncDagsInput): Promise<Syn
       };
     });
 
-    for (let i = 0; i < rows.length; i += CHUNK) {
+    // A DAG whose hash (of its whole serialized definition, file location included) is unchanged
+    // and that is still active gets only its parse time: its definition, megabytes of JSON for a
+    // DAG of 10,000 tasks, is not rewritten on every parse.
+    const unchanged = rows.filter((r) => known.get(r.dagId)?.hash === r.hash && known.get(r.dagId)?.isActive === true).map((r) => r.dagId);
+    for (let i = 0; i < unchanged.length; i += CHUNK) {
+      await tx
+        .update(dags)
+        .set({ lastParsedAt: input.parsedAt })
+        .where(inArray(dags.dagId, unchanged.slice(i, i + CHUNK)));
+    }
+    const kept = new Set(unchanged);
+    const written = rows.filter((r) => !kept.has(r.dagId));
+    for (let i = 0; i < written.length; i += CHUNK) {
       await tx
         .insert(dags)
-        .values(rows.slice(i, i + CHUNK))
+        .values(written.slice(i, i + CHUNK))
         .onConflictDoUpdate({
           target: dags.dagId,
           // is_paused is deliberately absent: a user's pause survives every re-parse.
@@ -119,6 +131,12 @@ export async function listDags(db: UpdraftDb, options: { activeOnly?: boolean } 
 }
 
 /** The DAG with that id, or undefined. */
+/** Whether a DAG with this id is recorded; reads the key only, not the serialized definition. */
+export async function dagExists(db: UpdraftDb, dagId: string): Promise<boolean> {
+  const rows = await db.select({ dagId: dags.dagId }).from(dags).where(eq(dags.dagId, dagId)).limit(1);
+  return rows.length > 0;
+}
+
 export async function getDag(db: UpdraftDb, dagId: string): Promise<DagRow | undefined> {
   const [row] = await db.select().from(dags).where(eq(dags.dagId, dagId)).limit(1);
   return row;

@@ -9,3 +9,4 @@ export * from "./dagrun-timeout.ts";
 export * from "./max-active-tis-per-dag.ts";
 export * from "./latest-only.ts";
 export * from "./verify-integrity.ts";
+export * from "./run-may-progress.ts";

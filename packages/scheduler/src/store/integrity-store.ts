@@ -5,6 +5,7 @@ import type { SerializedTask, TaskInstanceSnapshot } from "@updraft/core";
 import type { UpdraftDb } from "@updraft/db";
 import { sql } from "drizzle-orm";
 import { isIntact, verifyRunIntegrity } from "../decisions/verify-integrity.ts";
+import { inChunks } from "./chunks.ts";
 import type { CachedDag } from "./dag-cache.ts";
 
 const param = (values: unknown[]) => sql.param(values);
@@ -74,18 +75,19 @@ export async function verifyIntegrity(
 /**
  * Inserts task instances with no state yet, one per (run, task), taking max tries, queue, pool,
  * pool slots and priority weight from the task; an existing task instance is left as it is.
+ * In statements of at most WRITE_CHUNK_ROWS rows.
  */
 export async function insertTaskInstances(
   db: Pick<UpdraftDb, "execute">,
   rows: ReadonlyArray<{ dagId: string; runId: string } & Pick<SerializedTask, "taskId" | "retries" | "queue" | "pool" | "poolSlots" | "priorityWeight">>,
 ): Promise<void> {
   if (rows.length === 0) return;
-  await db.execute(sql`
+  await inChunks(rows, (chunk) => db.execute(sql`
     insert into task_instances (dag_id, run_id, task_id, state, try_number, max_tries, queue, pool, pool_slots, priority_weight)
     select t.dag_id, t.run_id, t.task_id, null, 0, t.max_tries, t.queue, t.pool, t.pool_slots, t.priority_weight
-    from unnest(${param(rows.map((r) => r.dagId))}::text[], ${param(rows.map((r) => r.runId))}::text[], ${param(rows.map((r) => r.taskId))}::text[],
-      ${param(rows.map((r) => r.retries + 1))}::int[], ${param(rows.map((r) => r.queue))}::text[], ${param(rows.map((r) => r.pool))}::text[],
-      ${param(rows.map((r) => r.poolSlots))}::int[], ${param(rows.map((r) => r.priorityWeight))}::int[])
+    from unnest(${param(chunk.map((r) => r.dagId))}::text[], ${param(chunk.map((r) => r.runId))}::text[], ${param(chunk.map((r) => r.taskId))}::text[],
+      ${param(chunk.map((r) => r.retries + 1))}::int[], ${param(chunk.map((r) => r.queue))}::text[], ${param(chunk.map((r) => r.pool))}::text[],
+      ${param(chunk.map((r) => r.poolSlots))}::int[], ${param(chunk.map((r) => r.priorityWeight))}::int[])
       as t(dag_id, run_id, task_id, max_tries, queue, pool, pool_slots, priority_weight)
-    on conflict do nothing`);
+    on conflict do nothing`));
 }

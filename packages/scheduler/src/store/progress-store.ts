@@ -3,12 +3,14 @@
 // concurrent change wins) and finished runs get their final state. A pass names the runs to look
 // at (those a flush of finished tries named, newly started ones, retries that came due), so it
 // costs O(changed work); the periodic full pass (`runs: "all"`) reconciles every running run.
-import { decideRunProgress, type ProgressTransition, type TaskInstanceSnapshot, type TaskInstanceState } from "@updraft/core";
-import { dagRuns, type RunKey, type UpdraftDb } from "@updraft/db";
-import { eq, sql, type SQL } from "drizzle-orm";
+import { decideRunProgress, FINISHED_TASK_STATES, TASK_INSTANCE_STATES, type ProgressTransition, type TaskInstanceSnapshot, type TaskInstanceState } from "@updraft/core";
+import type { RunKey, UpdraftDb } from "@updraft/db";
+import { sql, type SQL } from "drizzle-orm";
 import { decideDagrunTimeout, type DagrunTimedOut } from "../decisions/dagrun-timeout.ts";
+import { runMayProgress } from "../decisions/run-may-progress.ts";
 import type { CachedDag } from "./dag-cache.ts";
 import { followingRuns, heldByPastRuns } from "./past-store.ts";
+import { inChunks } from "./chunks.ts";
 import { verifyIntegrity } from "./integrity-store.ts";
 import { runKey } from "./run-key.ts";
 
@@ -30,8 +32,29 @@ function runKeys(runs: readonly RunKey[]): SQL {
   return sql`unnest(${param(runs.map((r) => r.dagId))}::text[], ${param(runs.map((r) => r.runId))}::text[]) as k(dag_id, run_id)`;
 }
 
+/** Task instance states that are not finished, besides "no state yet". */
+const UNFINISHED_STATES = TASK_INSTANCE_STATES.filter((s) => !FINISHED_TASK_STATES.has(s) && s !== "up_for_retry");
+
+// Each flag is an EXISTS on one state (or none), which the (dag_id, state, priority_weight) index
+// answers without walking the run's task instances.
+const runFacts = sql`
+  exists (select 1 from task_instances ti where ti.dag_id = r.dag_id and ti.state is null and ti.run_id = r.run_id)
+    or exists (select 1 from task_instances ti where ti.dag_id = r.dag_id and ti.state = 'up_for_retry' and ti.run_id = r.run_id) as movable,
+  exists (select 1 from task_instances ti where ti.dag_id = r.dag_id and ti.state = any(${param(UNFINISHED_STATES)}::text[]) and ti.run_id = r.run_id) as active`;
+
+export interface ProgressOptions {
+  /**
+   * Runs already brought in line with their DAG (verify_integrity), by "dagId\0runId", with the
+   * DAG hash they were checked against; updated in place. A run whose DAG still has that hash
+   * is not checked (nor read for it) again. @defaultValue none: every run is checked on "all"
+   */
+  verified?: Map<string, string>;
+}
+
 /**
- * Progresses the given running runs, or every running run (`"all"`, the reconcile).
+ * Progresses the given running runs, or every running run (`"all"`, the reconcile). Only runs the
+ * decision may change (runMayProgress), or that need verify_integrity, have their task instances
+ * read, so a wide run whose task instances are all in flight costs three index probes a pass.
  * @returns counts of what changed
  */
 export async function progressRunningRuns(
@@ -39,29 +62,40 @@ export async function progressRunningRuns(
   dags: ReadonlyMap<string, CachedDag>,
   now: Date,
   scope: readonly RunKey[] | "all" = "all",
+  options: ProgressOptions = {},
 ): Promise<ProgressResult> {
   if (scope !== "all" && scope.length === 0) return { transitions: 0, finishedRuns: 0, ended: [], timedOut: [], runs: 0 };
   // A change in a run may release the next run's `dependsOnPast` tasks: look at that run too.
   if (scope !== "all") scope = [...scope, ...(await followingRuns(db, dags, scope))];
-  const runs =
-    scope === "all"
-      ? await db
-          .select({ id: dagRuns.id, dagId: dagRuns.dagId, runId: dagRuns.runId, startDate: dagRuns.startDate })
-          .from(dagRuns)
-          .where(eq(dagRuns.state, "running"))
-      : (
-          await db.execute<{ id: number; dag_id: string; run_id: string; start_date: string | Date | null }>(sql`
-            select distinct r.id, r.dag_id, r.run_id, r.start_date from dag_runs r join ${runKeys(scope)} on r.dag_id = k.dag_id and r.run_id = k.run_id
-            where r.state = 'running'`)
-        ).rows.map((r) => ({ id: Number(r.id), dagId: r.dag_id, runId: r.run_id, startDate: r.start_date === null ? null : new Date(r.start_date) }));
-  if (runs.length === 0) return { transitions: 0, finishedRuns: 0, ended: [], timedOut: [], runs: 0 };
+  const looked = (
+    await db.execute<{ id: number; dag_id: string; run_id: string; start_date: string | Date | null; movable: boolean; active: boolean }>(
+      scope === "all"
+        ? sql`select r.id, r.dag_id, r.run_id, r.start_date, ${runFacts} from dag_runs r where r.state = 'running'`
+        : sql`select r.id, r.dag_id, r.run_id, r.start_date, ${runFacts} from dag_runs r
+            where r.state = 'running' and r.id in (select r2.id from dag_runs r2 join ${runKeys(scope)} on r2.dag_id = k.dag_id and r2.run_id = k.run_id)`,
+    )
+  ).rows.map((r) => ({ id: Number(r.id), dagId: r.dag_id, runId: r.run_id, startDate: r.start_date === null ? null : new Date(r.start_date), movable: r.movable, active: r.active }));
+  // The DAG may have gained or lost tasks since the run started (Airflow's verify_integrity). DAG
+  // definitions change only when the scheduler's DAG cache refreshes, which is on its full passes
+  // (scope "all"), so the event-driven passes of the hot loop skip the check; a full pass checks
+  // only runs not yet checked against their DAG's current hash.
+  const verified = options.verified;
+  if (scope === "all" && verified) {
+    const running = new Set(looked.map((r) => runKey(r.dagId, r.runId)));
+    for (const key of verified.keys()) if (!running.has(key)) verified.delete(key);
+  }
+  const needsIntegrity = (r: RunKey) => scope === "all" && (!verified || verified.get(runKey(r.dagId, r.runId)) !== dags.get(r.dagId)?.hash);
+  const runs = looked.filter((r) => {
+    const dag = dags.get(r.dagId);
+    if (!dag) return false;
+    const timeoutDue = decideDagrunTimeout({ startDate: r.startDate, timeoutMs: dag.serialized.dagrunTimeoutMs ?? null, now, instances: new Map() }) !== null;
+    return needsIntegrity(r) || runMayProgress({ movable: r.movable, unfinished: r.movable || r.active, timeoutDue });
+  });
+  if (runs.length === 0) return { transitions: 0, finishedRuns: 0, ended: [], timedOut: [], runs: looked.length };
   const tis = (
     await db.execute<{ dag_id: string; run_id: string; task_id: string; state: TaskInstanceState | null; next_retry_at: string | Date | null }>(
-      scope === "all"
-        ? sql`select ti.dag_id, ti.run_id, ti.task_id, ti.state, ti.next_retry_at from task_instances ti
-            join dag_runs r on r.dag_id = ti.dag_id and r.run_id = ti.run_id where r.state = 'running'`
-        : sql`select ti.dag_id, ti.run_id, ti.task_id, ti.state, ti.next_retry_at from task_instances ti
-            join ${runKeys(runs)} on ti.dag_id = k.dag_id and ti.run_id = k.run_id`,
+      sql`select ti.dag_id, ti.run_id, ti.task_id, ti.state, ti.next_retry_at from task_instances ti
+        join ${runKeys(runs)} on ti.dag_id = k.dag_id and ti.run_id = k.run_id`,
     )
   ).rows.map((r) => ({ dagId: r.dag_id, runId: r.run_id, taskId: r.task_id, state: r.state, nextRetryAt: r.next_retry_at === null ? null : new Date(r.next_retry_at) }));
   const byRun = new Map<string, Map<string, TaskInstanceSnapshot>>();
@@ -71,12 +105,11 @@ export async function progressRunningRuns(
     if (!map) byRun.set(key, (map = new Map()));
     map.set(ti.taskId, { state: ti.state, nextRetryAt: ti.nextRetryAt });
   }
-  // The DAG may have gained or lost tasks since the run started (Airflow's verify_integrity). DAG
-  // definitions change only when the scheduler's DAG cache refreshes, which is on its full passes
-  // (scope "all"), so the event-driven passes of the hot loop skip the check.
   if (scope === "all") {
-    for (const run of runs) if (!byRun.has(runKey(run.dagId, run.runId))) byRun.set(runKey(run.dagId, run.runId), new Map());
-    await verifyIntegrity(db, dags, runs.map((r) => ({ dagId: r.dagId, runId: r.runId, instances: byRun.get(runKey(r.dagId, r.runId))! })), now);
+    const check = runs.filter(needsIntegrity);
+    for (const run of check) if (!byRun.has(runKey(run.dagId, run.runId))) byRun.set(runKey(run.dagId, run.runId), new Map());
+    await verifyIntegrity(db, dags, check.map((r) => ({ dagId: r.dagId, runId: r.runId, instances: byRun.get(runKey(r.dagId, r.runId))! })), now);
+    for (const run of check) verified?.set(runKey(run.dagId, run.runId), dags.get(run.dagId)!.hash);
   }
   const followed = await branchChoices(db, dags, tis);
 
@@ -134,7 +167,7 @@ export async function progressRunningRuns(
       ...timedOut.filter((t) => moved.has(t.id)).map((t) => ({ dagId: t.dagId, runId: t.runId, state: "failed" as const, reason: "timed_out" })),
     ],
     timedOut: timedOut.map((t) => ({ dagId: t.dagId, runId: t.runId, reason: t.decision.reason })),
-    runs: runs.length,
+    runs: looked.length,
   };
 }
 
@@ -171,21 +204,21 @@ export async function runsWithDueRetries(db: UpdraftDb, now: Date): Promise<RunK
 
 type Change = ProgressTransition & { dagId: string; runId: string; from: TaskInstanceSnapshot["state"] };
 
-// One multi-row UPDATE for all transitions; each row is guarded by the state it was decided
+// Multi-row UPDATEs of at most WRITE_CHUNK_ROWS transitions; each row is guarded by the state it was decided
 // from (`is not distinct from`, so "no state yet" matches), so a transition decided from stale
 // data is a no-op.
 async function applyTransitions(db: UpdraftDb, changes: readonly Change[], now: Date): Promise<void> {
   if (changes.length === 0) return;
   const at = now.toISOString();
-  await db.execute(sql`
+  await inChunks(changes, (chunk) => db.execute(sql`
     update task_instances ti set state = k.to_state, next_retry_at = null, updated_at = now(),
       start_date = case when k.to_state = 'scheduled' then ti.start_date else ${at}::timestamptz end,
       end_date = case when k.to_state = 'scheduled' then ti.end_date else ${at}::timestamptz end,
       duration = case when k.to_state = 'scheduled' then ti.duration else 0 end
-    from unnest(${param(changes.map((c) => c.dagId))}::text[], ${param(changes.map((c) => c.runId))}::text[],
-      ${param(changes.map((c) => c.taskId))}::text[], ${param(changes.map((c) => c.to))}::text[], ${param(changes.map((c) => c.from))}::text[])
+    from unnest(${param(chunk.map((c) => c.dagId))}::text[], ${param(chunk.map((c) => c.runId))}::text[],
+      ${param(chunk.map((c) => c.taskId))}::text[], ${param(chunk.map((c) => c.to))}::text[], ${param(chunk.map((c) => c.from))}::text[])
       as k(dag_id, run_id, task_id, to_state, from_state)
-    where ti.dag_id = k.dag_id and ti.run_id = k.run_id and ti.task_id = k.task_id and ti.state is not distinct from k.from_state`);
+    where ti.dag_id = k.dag_id and ti.run_id = k.run_id and ti.task_id = k.task_id and ti.state is not distinct from k.from_state`));
 }
 
 /** What each succeeded branch task chose to follow (its XCom), per run ("dagId\0runId"). */

@@ -6,6 +6,7 @@ import { and, count, eq, inArray, max, sql } from "drizzle-orm";
 import { planScheduledRuns, type PlannedRun } from "../decisions/plan-scheduled-runs.ts";
 import { selectRunsToStart } from "../decisions/select-runs-to-start.ts";
 import type { CachedDag } from "./dag-cache.ts";
+import { insertTaskInstances } from "./integrity-store.ts";
 
 /** Creates the scheduled runs that are due for unpaused DAGs with a schedule. Returns how many. */
 export async function createDueScheduledRuns(db: UpdraftDb, dags: Iterable<CachedDag>, now: Date): Promise<number> {
@@ -80,25 +81,17 @@ export async function startQueuedRuns(
   for (const run of toStart) {
     const dag = dags.get(run.dagId)!;
     const runId = queued.find((q) => q.id === run.id)!.runId;
-    await db.transaction(async (tx) => {
-      const rows = await tx
-        .update(dagRuns)
-        .set({ state: "running", startDate: now, endDate: null })
-        .where(and(eq(dagRuns.id, run.id), eq(dagRuns.state, "queued")))
-        .returning({ id: dagRuns.id });
-      if (rows.length === 0) return;
-      const tasks = dag.serialized.tasks;
-      // onConflictDoNothing: a cleared run restarts with the task instances it already has.
-      await tx.execute(sql`
-        insert into task_instances (dag_id, run_id, task_id, state, try_number, max_tries, queue, pool, pool_slots, priority_weight)
-        select ${dag.dagId}, ${runId}, t.task_id, null, 0, t.max_tries, t.queue, t.pool, t.pool_slots, t.priority_weight
-        from unnest(${sql.param(tasks.map((t) => t.taskId))}::text[], ${sql.param(tasks.map((t) => t.retries + 1))}::int[],
-          ${sql.param(tasks.map((t) => t.queue))}::text[], ${sql.param(tasks.map((t) => t.pool))}::text[],
-          ${sql.param(tasks.map((t) => t.poolSlots))}::int[], ${sql.param(tasks.map((t) => t.priorityWeight))}::int[])
-          as t(task_id, max_tries, queue, pool, pool_slots, priority_weight)
-        on conflict do nothing`);
-      started.push({ dagId: dag.dagId, runId });
-    });
+    // Its task instances first (a cleared run keeps those it has), in bounded statements so a
+    // wide run's start never holds the embedded database for seconds; then the run starts, guarded
+    // by its state. Task instances of a run still queued are harmless: only running runs' are
+    // progressed and claimed (and Airflow creates them with the run).
+    await insertTaskInstances(db, dag.serialized.tasks.map((t) => ({ dagId: dag.dagId, runId, ...t })));
+    const rows = await db
+      .update(dagRuns)
+      .set({ state: "running", startDate: now, endDate: null })
+      .where(and(eq(dagRuns.id, run.id), eq(dagRuns.state, "queued")))
+      .returning({ id: dagRuns.id });
+    if (rows.length > 0) started.push({ dagId: dag.dagId, runId });
   }
   return started;
 }
