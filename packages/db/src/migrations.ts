@@ -33,12 +33,13 @@ export async function migrate(database: UpdraftDatabase): Promise<void> {
     case "postgres":
       await migratePostgresSerialized(database);
       return;
-    case "pglite":
+    case "pglite": {
       // The directory lock already makes this process the only one using the database. Loaded
       // here: processes on Postgres never load the PGlite driver.
       const { migrate: migratePglite } = await import("drizzle-orm/pglite/migrator");
       await migratePglite(database.db as PgliteDatabase<UpdraftSchema>, MIGRATION_CONFIG);
       return;
+    }
   }
 }
 
