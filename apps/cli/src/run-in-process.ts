@@ -8,9 +8,14 @@ import type { Dag } from "@updraft/sdk";
 import { cliConfig } from "./cli-context.ts";
 import { parseDagsFolder } from "./dag-bag.ts";
 
-/** Finds the DAG's file by parsing the folder in child processes, then imports that one file here. */
+/**
+ * Finds the DAG's file by parsing the folder in child processes, then imports that one file here,
+ * within the DAG import timeout (UPDRAFT_DAG_IMPORT_TIMEOUT), as the parse does.
+ * @throws UpdraftError UPDRAFT_DAG_NOT_FOUND when no file defines the DAG, UPDRAFT_DAG_IMPORT_TIMEOUT
+ *   when importing its file here takes longer than the timeout.
+ */
 export async function importDag(dagId: string): Promise<Dag> {
-  const { dagsFolder } = cliConfig();
+  const { dagsFolder, dagImportTimeoutMs } = cliConfig();
   const bag = await parseDagsFolder();
   const found = bag.dags.find((d) => d.serialized.dagId === dagId);
   if (!found) {
@@ -18,7 +23,16 @@ export async function importDag(dagId: string): Promise<Dag> {
     throw dagNotFound(dagId, hint);
   }
   const path = resolve(dagsFolder, found.serialized.fileloc);
-  const dags = await importDagFile(path);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const took = `importing ${relative(dagsFolder, path)} took longer than ${formatDuration(dagImportTimeoutMs)} (UPDRAFT_DAG_IMPORT_TIMEOUT)`;
+      reject(new UpdraftError("UPDRAFT_DAG_IMPORT_TIMEOUT", took, { details: { dagId } }));
+    }, dagImportTimeoutMs);
+  });
+  // The command exits once done (exitAfterInProcessRun, or the CLI's error exit), so an import
+  // that never resolves ends with it.
+  const dags = await Promise.race([importDagFile(path), timeout]).finally(() => clearTimeout(timer));
   const dag = dags.find((d) => d.dagId === dagId);
   if (!dag) throw dagNotFound(dagId, ` (it vanished from ${relative(process.cwd(), found.serialized.fileloc)} while loading)`);
   dagFiles.set(dag, path);
@@ -43,7 +57,7 @@ export function exitAfterInProcessRun(code: number): never {
 export async function withTaskProcess<T>(dag: Dag, use: (runner: TryRunner) => Promise<T>): Promise<T> {
   const path = dagFiles.get(dag);
   if (path === undefined) throw new UpdraftError("UPDRAFT_INTERNAL", `DAG "${dag.dagId}" was not imported with importDag`);
-  const pool = new TaskProcessPool({ size: 1, maxTriesPerChild: Number.MAX_SAFE_INTEGER });
+  const pool = new TaskProcessPool({ size: 1, maxTriesPerChild: Number.MAX_SAFE_INTEGER, importTimeoutMs: cliConfig().dagImportTimeoutMs });
   try {
     return await use(pooledTryRunner(pool, path));
   } finally {

@@ -2,7 +2,7 @@
 // scheduler over it. `updraft scheduler` and `updraft standalone` both start them this way.
 import type { FrozenConfig } from "@updraft/config";
 import { UpdraftError, type Executor, type Logger } from "@updraft/core";
-import { cipherFor, type RunKey, type UpdraftDatabase } from "@updraft/db";
+import { cipherFor, type ChangedRun, type UpdraftDatabase } from "@updraft/db";
 import { Scheduler } from "@updraft/scheduler";
 
 /** How often the scheduler re-parses the DAGs folder (Airflow's min_file_process_interval). */
@@ -49,7 +49,7 @@ export async function startSchedulerService(database: UpdraftDatabase, config: F
 // Each executor's package loads only when configured: a scheduler on the distributed executor
 // never loads the local process pool, and a local one (the standalone) never loads BullMQ and
 // ioredis (about 4 MiB of heap).
-async function createExecutor(database: UpdraftDatabase, config: FrozenConfig, logger: Logger, slots: number, onTryFinished: (runs?: readonly RunKey[]) => void): Promise<Executor> {
+async function createExecutor(database: UpdraftDatabase, config: FrozenConfig, logger: Logger, slots: number, onTryFinished: (runs?: readonly ChangedRun[]) => void): Promise<Executor> {
   switch (config.executor) {
     case "local":
     case "sequential": {
@@ -62,6 +62,7 @@ async function createExecutor(database: UpdraftDatabase, config: FrozenConfig, l
         onTryFinished,
         heartbeatMs: config.workerHeartbeatMs,
         cipher: cipherFor(config.fernetKey),
+        importTimeoutMs: config.dagImportTimeoutMs,
       });
     }
     case "distributed": {

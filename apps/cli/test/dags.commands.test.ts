@@ -1,5 +1,5 @@
-// `dags list`, `dags import-errors`, `dags test`, `tasks test` against the example DAGs and a
-// folder with a broken file, on the embedded database.
+// `dags list`, `dags import-errors`, `dags trigger` (a refused run id), `dags test`, `tasks test`
+// against the example DAGs and a folder with a broken file, on the embedded database.
 import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -50,6 +50,12 @@ describe("updraft dags", () => {
     const human = await runCli(["dags", "list"], env);
     expect(human.stdout).toContain("parallel_tasks");
     expect(human.stderr).toContain("1 file(s) failed to load");
+  });
+
+  it("dags trigger refuses a run id reserved for the scheduler, naming the rule (issue 10, item 11)", async () => {
+    const result = await runCli(["dags", "trigger", "parallel_tasks", "--run-id", "scheduled__2026-01-01T00:00:00+00:00"], { UPDRAFT_HOME: home.home, UPDRAFT_DAGS_FOLDER: EXAMPLE_DAGS });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/run id "scheduled__2026-01-01T00:00:00\+00:00" is not allowed: the prefix "scheduled__" is reserved for scheduled runs/);
   });
 
   it("dags test runs parallel_tasks in dependency order and exits 0", async () => {

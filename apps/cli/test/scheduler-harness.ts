@@ -1,16 +1,20 @@
-// Harness for end-to-end scheduling tests: a fresh Postgres database, a temp DAGs folder, real
+// Harness for end-to-end scheduling tests: a fresh database, a temp DAGs folder, real
 // `updraft scheduler` processes (killed by pid afterwards), and helpers to trigger runs and read
-// what happened from the database.
+// what happened from the database. On PGlite (one process's file) the scheduler service, with the
+// local executor, runs inside the test process, as `updraft standalone` runs it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadConfig } from "@updraft/config";
+import type { Logger } from "@updraft/core";
 import { updraftNodeArgs } from "@updraft/dag-loader";
-import { createDagRun, migrate, taskInstanceHistory, taskInstances, dagRuns, wakeScheduler, type UpdraftDatabase } from "@updraft/db";
+import { createDagRun, migrate, taskInstanceHistory, taskInstances, dagRuns, wakeScheduler, type DatabaseDriver, type UpdraftDatabase } from "@updraft/db";
 import { createTestDatabase } from "@updraft/db/testing";
 import { processDagsFolder } from "@updraft/scheduler";
 import { and, eq } from "drizzle-orm";
+import { startSchedulerService, type SchedulerService } from "../src/services.ts";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
@@ -23,30 +27,85 @@ export interface Interval {
   tryNumber: number;
 }
 
+/** A database and an executor a scheduling behaviour is tested on. */
+export interface SchedulingVariant {
+  driver: DatabaseDriver;
+  executor: "local" | "distributed";
+}
+
+/**
+ * Every variant a real scheduler runs on: Postgres with the local executor (`updraft scheduler`)
+ * and with the distributed one (`updraft scheduler` + an `updraft worker`), and PGlite with the
+ * local executor (the standalone's scheduler service). PGlite has no distributed variant: workers
+ * elsewhere cannot write to one process's embedded database (the config refuses it).
+ */
+export const SCHEDULING_VARIANTS: readonly SchedulingVariant[] = [
+  { driver: "postgres", executor: "local" },
+  { driver: "postgres", executor: "distributed" },
+  { driver: "pglite", executor: "local" },
+];
+
 export class SchedulerHarness {
   private processes: ChildProcess[] = [];
+  private services: SchedulerService[] = [];
   output = "";
   /** Redis key prefix of this harness, so parallel tests never share queues. */
   readonly brokerPrefix = `updraft-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 
   private constructor(
     readonly database: UpdraftDatabase,
-    readonly databaseUrl: string,
+    /** Undefined on PGlite. */
+    private readonly url: string | undefined,
+    private readonly home: string,
     readonly dagsFolder: string,
     private readonly cleanup: () => Promise<void>,
   ) {}
 
-  static async create(dagFiles: Record<string, string>): Promise<SchedulerHarness> {
-    const testDb = await createTestDatabase("postgres");
+  /** The Postgres URL; processes cannot share a PGlite database. */
+  get databaseUrl(): string {
+    if (this.url === undefined) throw new Error("a PGlite database has no URL: other processes cannot open it");
+    return this.url;
+  }
+
+  static async create(dagFiles: Record<string, string>, driver: DatabaseDriver = "postgres"): Promise<SchedulerHarness> {
+    const testDb = await createTestDatabase(driver);
     const database = await testDb.open();
     await migrate(database);
     const folder = await mkdtemp(join(tmpdir(), "updraft-sched-dags-"));
     for (const [name, source] of Object.entries(dagFiles)) await writeFile(join(folder, name), source);
     await processDagsFolder(database.db, { dagsFolder: folder, fileTimeoutMs: 30_000, pausedAtCreation: false });
-    return new SchedulerHarness(database, testDb.databaseUrl!, folder, async () => {
+    return new SchedulerHarness(database, testDb.databaseUrl, testDb.home, folder, async () => {
       await testDb.drop();
       await rm(folder, { recursive: true, force: true });
     });
+  }
+
+  /**
+   * Starts scheduling with `executor`: on Postgres an `updraft scheduler` process (and for the
+   * distributed executor one `updraft worker` with 4 slots); on PGlite the scheduler service with
+   * the local executor in this process. `env` is the extra environment of both.
+   */
+  async startScheduling(executor: SchedulingVariant["executor"], env: Record<string, string> = {}): Promise<void> {
+    if (this.database.driver === "postgres") {
+      this.startScheduler({ UPDRAFT_EXECUTOR: executor, ...env });
+      if (executor === "distributed") this.startWorker(["--name", "w1", "--concurrency", "4"], { UPDRAFT_EXECUTOR: executor, ...env });
+      return;
+    }
+    if (executor !== "local") throw new Error(`no ${executor} executor on PGlite`);
+    const config = loadConfig({
+      env: { UPDRAFT_DAGS_FOLDER: this.dagsFolder, UPDRAFT_HOME: this.home, UPDRAFT_SCHEDULER_HEARTBEAT_SEC: "1", UPDRAFT_EXECUTOR: "local", ...env },
+      cwd: this.dagsFolder,
+    });
+    this.services.push(await startSchedulerService(this.database, config, this.logger({ service: "standalone" })));
+  }
+
+  // A logger for in-process services that appends warnings and errors to `output`, as a process's stderr.
+  private logger(bindings: Record<string, unknown>): Logger {
+    const at = (level: string) => (first: Record<string, unknown> | string, message?: string) => {
+      const [fields, text] = typeof first === "string" ? [{}, first] : [first, message ?? ""];
+      this.output += `[${level}] ${text} ${JSON.stringify({ ...bindings, ...fields })}\n`;
+    };
+    return { debug: () => {}, info: () => {}, warn: at("warn"), error: at("error"), child: (more) => this.logger({ ...bindings, ...more }) };
   }
 
   /** Starts an `updraft scheduler` process with the given extra environment. */
@@ -124,6 +183,7 @@ export class SchedulerHarness {
   }
 
   async close(): Promise<void> {
+    for (const service of this.services.splice(0)) await service.stop();
     const alive = this.processes.filter((p) => p.exitCode === null && p.signalCode === null);
     for (const p of alive) p.kill("SIGKILL");
     await Promise.all(alive.map((p) => new Promise((resolve) => p.once("exit", resolve))));
@@ -149,7 +209,8 @@ export function maxOverlap(intervals: readonly Interval[]): number {
 
 export const overlaps = (a: Interval, b: Interval) => a.start < b.end && b.start < a.end;
 
-async function clearRedisPrefix(prefix: string): Promise<void> {
+/** Deletes every Redis key under `prefix:` (a test's own broker prefix). */
+export async function clearRedisPrefix(prefix: string): Promise<void> {
   const { Redis } = await import("ioredis");
   const redis = new Redis("redis://127.0.0.1:6379/0", { maxRetriesPerRequest: 1 });
   try {

@@ -1,8 +1,11 @@
 // `updraft standalone` end to end: one process with the embedded database, scheduler, local
 // executor and webserver; the CLI in "another terminal" (other processes) triggers, lists and
-// creates users through it, never opening PGlite a second time.
+// creates users through it, never opening PGlite a second time. Its DAGs folder is the examples
+// plus a file that leaves a timer running at import (issue 10, item 8): the start does not hang
+// on it, the file's DAG is listed, and SIGTERM still ends the process.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,11 +18,19 @@ let home: Awaited<ReturnType<typeof makeHome>>;
 let standalone: ChildProcess;
 let url: string;
 let output = "";
-const env = () => ({ UPDRAFT_HOME: home.home, UPDRAFT_DAGS_FOLDER: EXAMPLE_DAGS });
+let dagsFolder: string;
+let exited: Promise<number | null>;
+const env = () => ({ UPDRAFT_HOME: home.home, UPDRAFT_DAGS_FOLDER: dagsFolder });
 const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` });
 
 beforeAll(async () => {
   home = await makeHome();
+  dagsFolder = await mkdtemp(join(tmpdir(), "updraft-standalone-dags-"));
+  await cp(EXAMPLE_DAGS, dagsFolder, { recursive: true, filter: (path) => !path.includes("node_modules") });
+  await writeFile(
+    join(dagsFolder, "zz_interval.ts"),
+    `import { dag, task } from "@updraft/sdk";\nsetInterval(() => {}, 1_000);\nexport default dag({ dagId: "with_interval" }, () => void task({ taskId: "a" }, () => 1));`,
+  );
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("UPDRAFT_") && k !== "DATABASE_URL"));
   standalone = spawn(process.execPath, [...updraftNodeArgs(), MAIN, "standalone"], {
     cwd: home.home,
@@ -28,6 +39,7 @@ beforeAll(async () => {
   });
   standalone.stdout!.on("data", (c: Buffer) => (output += c.toString()));
   standalone.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+  exited = new Promise((resolve) => standalone.once("exit", (code) => resolve(code)));
   const deadline = Date.now() + 90_000;
   while (!/Dashboard and API:\s+(\S+)/.test(output)) {
     if (Date.now() > deadline || standalone.exitCode !== null) throw new Error(`standalone did not start:\n${output}`);
@@ -37,9 +49,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  standalone?.kill("SIGTERM");
-  await new Promise((r) => standalone?.once("exit", r));
+  if (standalone?.exitCode === null) standalone.kill("SIGTERM");
+  await exited;
   await home?.cleanup();
+  if (dagsFolder) await rm(dagsFolder, { recursive: true, force: true });
 });
 
 describe("updraft standalone", () => {
@@ -52,6 +65,7 @@ describe("updraft standalone", () => {
     expect(dags.status).toBe(200);
     const ids = ((await dags.json()) as { dags: Array<{ dag_id: string }> }).dags.map((d) => d.dag_id);
     expect(ids).toContain("parallel_tasks");
+    expect(ids).toContain("with_interval");
     expect(output).toContain("admin / admin-password-1");
   });
 
@@ -88,5 +102,10 @@ describe("updraft standalone", () => {
     const info = await stat(join(home.home, "standalone.json"));
     expect(info.mode & 0o077).toBe(0);
     expect(JSON.parse(await readFile(join(home.home, "standalone.json"), "utf8"))).toMatchObject({ url });
+  });
+
+  it("stops on SIGTERM although a DAG file left a timer running at import", async () => {
+    standalone.kill("SIGTERM");
+    expect(await exited).toBe(0);
   });
 });

@@ -9,6 +9,7 @@ export * from "./run-progress.ts";
 export * from "./schedule.ts";
 export * from "./run-id.ts";
 export * from "./xcom-value.ts";
+export * from "./storable-text.ts";
 export * from "./after-try.ts";
 export * from "./executor-contract.ts";
 export * from "./logger.ts";

@@ -1,6 +1,8 @@
 // A task's result (XCom) is stored and passed as JSON. A value JSON cannot carry faithfully (a
-// Date becomes a string, NaN becomes null, a Set or Map becomes {}) is refused at the producing
-// task with an error naming where it is, instead of reaching downstream changed.
+// Date becomes a string, NaN becomes null, a Set or Map becomes {}), or a string the database
+// cannot store (a NUL character, a lone surrogate), is refused at the producing task with an error
+// naming where it is, instead of reaching downstream changed or failing the write.
+import { unstorableTextReason } from "./storable-text.ts";
 
 /**
  * @returns null when `value` survives JSON unchanged (undefined object properties are dropped, as
@@ -9,7 +11,10 @@
  */
 export function describeNonJsonValue(value: unknown, path = "result"): string | null {
   switch (typeof value) {
-    case "string":
+    case "string": {
+      const unstorable = unstorableTextReason(value);
+      return unstorable === null ? null : `${path} holds ${unstorable}, which the database cannot store`;
+    }
     case "boolean":
       return null;
     case "number":
@@ -39,6 +44,8 @@ export function describeNonJsonValue(value: unknown, path = "result"): string | 
   }
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
     if (item === undefined) continue;
+    const unstorableKey = unstorableTextReason(key);
+    if (unstorableKey !== null) return `${path} has a key that holds ${unstorableKey}, which the database cannot store`;
     const found = describeNonJsonValue(item, `${path}.${key}`);
     if (found) return found;
   }

@@ -4,7 +4,7 @@
 // promise it hands out settles only after the flush holding its entry has committed, which is
 // what lets a worker acknowledge a broker job after its outcome is durable ("ack after flush").
 import { errorMessage, type Logger } from "@updraft/core";
-import { recordTryBatch, type FinishedTry, type LogRecord, type RunKey, type RunningOn, type TryEnd, type TryKey, type UpdraftDb } from "@updraft/db";
+import { recordTryBatch, type ChangedRun, type FinishedTry, type LogRecord, type RunningOn, type TryEnd, type TryKey, type UpdraftDb } from "@updraft/db";
 
 export interface OutcomeBufferOptions {
   db: UpdraftDb;
@@ -17,8 +17,8 @@ export interface OutcomeBufferOptions {
   maxBatch?: number;
   /** Keep retrying a flush of outcomes for this long while the database is away. @defaultValue 600000 // ms */
   persistForMs?: number;
-  /** Called after a flush committed with the runs whose task instances it finished (scheduler hand-off). */
-  onFlushed?: (runs: readonly RunKey[]) => void;
+  /** Called after a flush committed with the runs and tasks whose tries it finished (scheduler hand-off). */
+  onFlushed?: (runs: readonly ChangedRun[]) => void;
 }
 
 interface Pending<T> {
@@ -190,7 +190,7 @@ export class OutcomeBuffer {
       const result = await recordTryBatch(this.options.db, { running: [], finished, logs });
       this.flushes++;
       finished.forEach((f, i) => f.resolve(result.finished[i]!));
-      const runs = finished.filter((_, i) => result.finished[i]!.accepted).map((f) => ({ dagId: f.key.dagId, runId: f.key.runId }));
+      const runs = finished.filter((_, i) => result.finished[i]!.accepted).map((f) => ({ dagId: f.key.dagId, runId: f.key.runId, finishedTasks: [f.key.taskId] }));
       if (runs.length > 0) this.options.onFlushed?.(runs);
     } catch (error) {
       // Nothing of the batch was written (one transaction): outcomes and log lines go back to the

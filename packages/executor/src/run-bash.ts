@@ -4,6 +4,8 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { StringDecoder } from "node:string_decoder";
+import { storableText } from "@updraft/core";
 import type { TaskContext } from "@updraft/sdk";
 import type { LogSink, LogStream, TryOutcome } from "./task-outcome.ts";
 
@@ -57,19 +59,23 @@ export async function runBash(invocation: BashInvocation, ctx: TaskContext, sink
       }
       let lastStdoutLine = "";
       const emit = (stream: LogStream, line: string) => {
-        if (stream === "stdout" && line.trim() !== "") lastStdoutLine = line;
+        // The result is stored as the line is logged: a NUL Postgres cannot store becomes U+FFFD.
+        if (stream === "stdout" && line.trim() !== "") lastStdoutLine = storableText(line);
         sink({ stream, line, at: new Date() });
       };
       // Splits a stream into lines; flush() emits a last line that had no newline.
+      // A StringDecoder keeps a UTF-8 character split across two chunks whole.
       const lineReader = (stream: LogStream) => {
         let partial = "";
+        const decoder = new StringDecoder("utf8");
         return {
           push(chunk: Buffer) {
-            const lines = (partial + chunk.toString()).split("\n");
+            const lines = (partial + decoder.write(chunk)).split("\n");
             partial = lines.pop() ?? "";
             for (const line of lines) emit(stream, line);
           },
           flush() {
+            partial += decoder.end();
             if (partial !== "") emit(stream, partial);
             partial = "";
           },

@@ -2,7 +2,7 @@
 // or sensor, enforces executionTimeout and turns whatever happens into a TryOutcome. Executors
 // decide where this runs (here for `dags test`, in pooled child processes for the local executor).
 import { format } from "node:util";
-import { describeNonJsonValue, errorMessage, formatDuration, isUpdraftError, redactSecrets, resetMaskedSecrets, type JsonValue } from "@updraft/core";
+import { describeNonJsonValue, errorMessage, formatDuration, isUpdraftError, redactSecrets, resetMaskedSecrets, storableText, type JsonValue } from "@updraft/core";
 import { installSecretsLookup, isTaskSkipped, normaliseBranchChoice, type Dag, type SecretsLookup, type TaskContext } from "@updraft/sdk";
 import { runBash } from "./run-bash.ts";
 import type { LogSink, TryOutcome } from "./task-outcome.ts";
@@ -45,9 +45,13 @@ export async function runTry(request: TryRequest): Promise<TryOutcome> {
   // Secrets fetched during this try are masked in its log lines (Airflow's secrets masker).
   resetMaskedSecrets();
   installSecretsLookup(request.secrets ?? null);
+  // Log lines and messages are stored whatever the task printed: a NUL or a lone surrogate, which
+  // Postgres refuses (failing the whole batched write), becomes U+FFFD.
   const sink = request.sink;
-  const outcome = await runTryUnmasked({ ...request, sink: (line) => sink({ ...line, line: redactSecrets(line.line) }) });
-  return outcome.state === "failed" ? { ...outcome, error: redactSecrets(outcome.error) } : outcome;
+  const outcome = await runTryUnmasked({ ...request, sink: (line) => sink({ ...line, line: storableText(redactSecrets(line.line)) }) });
+  if (outcome.state === "failed") return { ...outcome, error: storableText(redactSecrets(outcome.error)) };
+  if (outcome.state === "skipped") return { ...outcome, reason: storableText(outcome.reason) };
+  return outcome;
 }
 
 async function runTryUnmasked(request: TryRequest): Promise<TryOutcome> {
@@ -117,6 +121,7 @@ function contextOf(request: TryRequest, maxTries: number): { ctx: TaskContext; c
 
 async function runWork(request: TryRequest, ctx: TaskContext, controller: AbortController, onThrown: (error: unknown) => void): Promise<TryOutcome> {
   const { spec, runtime } = request.dag.task(request.taskId);
+  const startedAt = Date.now();
   const attempt = (async (): Promise<TryOutcome> => {
     switch (runtime.kind) {
       case "task":
@@ -149,7 +154,9 @@ async function runWork(request: TryRequest, ctx: TaskContext, controller: AbortC
   });
   try {
     const first = await Promise.race([attempt, timedOut]);
-    if (first !== "timeout") return first;
+    // Synchronous work blocks the timer: a task that ran past its timeout that way ends before the
+    // timer can fire, yet it timed out all the same (Airflow's SIGALRM would have stopped it).
+    if (first !== "timeout" && Date.now() - startedAt <= timeoutMs) return first;
   } finally {
     clearTimeout(timer);
   }

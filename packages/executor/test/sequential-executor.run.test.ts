@@ -173,6 +173,26 @@ describe("runDagSequentially", () => {
     expect(events).toContain("end sleepy#1 failed->failed");
   });
 
+  it("fails a try whose synchronous work ran past its executionTimeout, even though it ended before the timer could fire", async () => {
+    const errors: string[] = [];
+    const d = dag({ dagId: "sync_overrun" }, () => {
+      task({ taskId: "spin", executionTimeout: "200ms" }, () => {
+        const until = Date.now() + 500;
+        while (Date.now() < until) { /* blocks the event loop, so the timeout timer cannot fire */ }
+        return "done";
+      });
+      task({ taskId: "quick", executionTimeout: "5s" }, () => "done");
+    });
+    const result = await runDagSequentially({
+      dag: d,
+      runId: "r",
+      reporter: { taskFinished: (_id, _try, outcome) => void (outcome.state === "failed" && errors.push(outcome.error)) },
+    });
+    expect(result.taskInstances.get("spin")).toMatchObject({ state: "failed", result: undefined });
+    expect(errors).toEqual([expect.stringContaining("exceeded its executionTimeout of 200ms")]);
+    expect(result.taskInstances.get("quick")).toMatchObject({ state: "success", result: "done" });
+  });
+
   it("skips on skip() and on bash exit code 99; all_success downstream is skipped too", async () => {
     const d = dag({ dagId: "skips" }, () => {
       const a = task({ taskId: "a" }, () => skip("nothing to do"));
@@ -200,11 +220,12 @@ describe("runDagSequentially", () => {
   });
 
   it("refuses a result JSON would change (Date, NaN, Set) at the producing task, naming where", async () => {
+    // The casts get past the compile-time check (XComSafe), as untyped code would.
     const errors: string[] = [];
     const d = dag({ dagId: "lossy" }, () => {
-      task({ taskId: "when" }, () => ({ when: new Date(0), ok: [1, "a", null, { nested: true }] }));
+      task({ taskId: "when" }, () => ({ when: new Date(0) as unknown as string, ok: [1, "a", null, { nested: true }] }));
       task({ taskId: "ratio" }, () => ({ ratio: NaN }));
-      task({ taskId: "tags" }, () => ({ tags: new Set(["a"]) }));
+      task({ taskId: "tags" }, () => ({ tags: new Set(["a"]) as unknown as string[] }));
       task({ taskId: "fine" }, () => ({ when: new Date(0).toISOString(), tags: ["a"], skipped: undefined }));
     });
     const result = await runDagSequentially({
@@ -221,5 +242,31 @@ describe("runDagSequentially", () => {
       expect.stringContaining("result.ratio is NaN"),
       expect.stringContaining("result.tags is a Set"),
     ]);
+  });
+
+  it("stores whatever a task prints (NUL, lone surrogates become U+FFFD; a UTF-8 character split across output chunks stays whole) and refuses such a result", async () => {
+    const errors: string[] = [];
+    const d = dag({ dagId: "unstorable" }, () => {
+      task({ taskId: "talk" }, (ctx) => {
+        ctx.log("nul \u0000 and lone \ud800 here");
+        throw new Error("boom \u0000");
+      });
+      bash({ taskId: "binary", command: "printf 'a\\0b\\n'" });
+      // é is C3 A9 in UTF-8: its two bytes reach us in two chunks.
+      bash({ taskId: "split", command: "printf 'x%.0s' $(seq 1 1000); printf '\\303'; sleep 0.3; printf '\\251\\n'" });
+      task({ taskId: "nul_result" }, () => ({ text: "a\u0000b" }));
+    });
+    const { logs, reporter } = recorder();
+    const result = await runDagSequentially({
+      dag: d,
+      runId: "r",
+      reporter: { ...reporter, taskFinished: (_id, _try, outcome) => void (outcome.state === "failed" && errors.push(outcome.error)) },
+    });
+    expect(logs).toContain("talk: nul \uFFFD and lone \uFFFD here");
+    expect(errors[0]).toMatch(/^Error: boom \uFFFD/);
+    expect(result.taskInstances.get("binary")).toMatchObject({ state: "success", result: "a\uFFFDb" });
+    expect(result.taskInstances.get("split")).toMatchObject({ state: "success", result: `${"x".repeat(1000)}é` });
+    expect(result.taskInstances.get("nul_result")!.state).toBe("failed");
+    expect(errors[1]).toContain("result.text holds a NUL character, which the database cannot store");
   });
 });

@@ -6,7 +6,7 @@
 // pass that reconciles every running run, so a lost event costs latency, never correctness.
 import { hostname } from "node:os";
 import { errorMessage, logTryQueued, type Executor, type JsonValue, type Logger } from "@updraft/core";
-import { dagRuns, parseWakePayload, SCHEDULER_CHANNEL, schedulerJobs, type RunKey, type UpdraftDatabase } from "@updraft/db";
+import { dagRuns, mergeChangedRuns, parseWakePayload, SCHEDULER_CHANNEL, schedulerJobs, type ChangedRun, type UpdraftDatabase } from "@updraft/db";
 import { and, eq } from "drizzle-orm";
 import { processDagsFolder, type DagProcessingOptions } from "./dag-processor.ts";
 import { CallbackRunner } from "./callback-runner.ts";
@@ -58,8 +58,8 @@ export class Scheduler {
   private lastScheduleCheck = 0;
   private lastDagParse = 0;
   private parsing: Promise<void> | null = null;
-  /** Runs named by finish events since the last pass ("dagId\0runId" -> key). */
-  private dirty = new Map<string, RunKey>();
+  /** Runs named by finish events since the last pass, with the tasks whose tries ended when known (merged per run by the pass). */
+  private dirty: ChangedRun[] = [];
   private fullRequested = true;
   private lastFull = 0;
   /** A run finished in the last pass: queued runs may start now. */
@@ -106,8 +106,8 @@ export class Scheduler {
    * Run a pass as soon as possible (coalesced with any pass already due); `runs` are runs whose
    * task instances changed, which that pass re-reads.
    */
-  nudge(runs?: readonly RunKey[]): void {
-    for (const run of runs ?? []) this.dirty.set(runKey(run.dagId, run.runId), run);
+  nudge(runs?: readonly ChangedRun[]): void {
+    if (runs) this.dirty.push(...runs);
     this.pending = true;
     this.wake?.();
   }
@@ -179,8 +179,8 @@ export class Scheduler {
       this.fullRequested = false;
       this.lastFull = now.getTime();
     }
-    const dirty = [...this.dirty.values()];
-    this.dirty.clear();
+    const dirty = mergeChangedRuns(this.dirty);
+    this.dirty = [];
     const dags = full ? await this.cache.refresh(db) : this.cache.all();
     if (now.getTime() - this.lastScheduleCheck >= 1_000) {
       this.lastScheduleCheck = now.getTime();

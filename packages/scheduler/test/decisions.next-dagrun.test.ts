@@ -23,4 +23,16 @@ describe("nextDagrun", () => {
     const catchup = nextDagrun({ schedule: "@daily", startDate: "2026-01-01T00:00:00Z", catchup: true, lastLogicalDate: null, now });
     expect(catchup?.logicalDate).toEqual(new Date("2026-01-01T00:00:00Z"));
   });
+
+  it("for @once is the start date until its one run exists, then none (Airflow's OnceTimetable)", () => {
+    const start = new Date("2026-01-05T06:00:00Z");
+    for (const catchup of [false, true]) {
+      expect(nextDagrun({ schedule: "@once", startDate: start.toISOString(), catchup, lastLogicalDate: null, now })).toEqual({
+        logicalDate: start,
+        dataIntervalStart: start,
+        dataIntervalEnd: start,
+      });
+      expect(nextDagrun({ schedule: "@once", startDate: start.toISOString(), catchup, lastLogicalDate: start, now })).toBeNull();
+    }
+  });
 });

@@ -7,6 +7,7 @@ import type { TaskContext } from "./context.ts";
 import type { TaskOptions } from "./options.ts";
 import type { TaskInputValues } from "./runtime.ts";
 import type { InputHandles, ResolvedInputs, TaskHandle } from "./task-handle.ts";
+import type { XComReturn } from "./xcom-type.ts";
 
 type NoInputs = Record<never, never>;
 
@@ -22,11 +23,13 @@ export type TaskWithInputsOptions<I extends InputHandles> = TaskOptions & {
 
 /**
  * A task that runs a TypeScript function. Its (awaited) return value is the task's result (XCom),
- * which must be JSON-serialisable; downstream tasks receive it typed through `inputs`.
+ * which must be a JSON value: a return type with a Date, Map, Set, BigInt, function or the like
+ * does not compile (XComSafe), and NaN, Infinity or text the database cannot store fails the try.
+ * Downstream tasks receive it typed through `inputs`.
  */
 export function task<I extends InputHandles = NoInputs, R = unknown>(
   options: TaskWithInputsOptions<I>,
-  fn: (ctx: TaskContext, inputs: ResolvedInputs<I>) => R,
+  fn: (ctx: TaskContext, inputs: ResolvedInputs<I>) => R & XComReturn<R>,
 ): TaskHandle<Awaited<R>> {
   return activeBuilder("task").addTask(options, {
     kind: "task",

@@ -51,3 +51,28 @@ dag({ dagId: "typed" }, () => {
   // @ts-expect-error durations are seconds or strings with a unit
   task({ taskId: "bad_duration", retryDelay: "5 minutes" }, () => 1);
 });
+
+// Results JSON would change do not compile (issue 10, item 6); JSON values, void and unknown do.
+dag({ dagId: "xcom_types" }, () => {
+  // @ts-expect-error a Date becomes a string in JSON
+  task({ taskId: "date" }, () => ({ when: new Date() }));
+  // @ts-expect-error a Set becomes {} in JSON
+  task({ taskId: "set" }, async () => ({ tags: new Set(["a"]) }));
+  // @ts-expect-error a Map nested in an array
+  task({ taskId: "map" }, () => [{ m: new Map<string, number>() }]);
+  // @ts-expect-error a BigInt cannot be serialised
+  task({ taskId: "bigint" }, () => 1n);
+  // @ts-expect-error a function is dropped by JSON
+  task({ taskId: "fn" }, () => ({ f: () => 1 }));
+
+  const fine = task({ taskId: "fine" }, async () => ({ when: new Date().toISOString(), tags: ["a"], n: 1, maybe: undefined as number | undefined, nested: [{ ok: true }] }));
+  expectTypeOf(fine).toEqualTypeOf<TaskHandle<{ when: string; tags: string[]; n: number; maybe: number | undefined; nested: { ok: boolean }[] }>>();
+  expectTypeOf(task({ taskId: "nothing" }, () => {})).toEqualTypeOf<TaskHandle<void>>();
+  expectTypeOf(task({ taskId: "never_ends" }, () => new Promise(() => {}))).toEqualTypeOf<TaskHandle<unknown>>();
+  expectTypeOf(task({ taskId: "parsed" }, () => JSON.parse("{}") as unknown)).toEqualTypeOf<TaskHandle<unknown>>();
+  interface Row {
+    id: number;
+    label?: string;
+  }
+  expectTypeOf(task({ taskId: "rows" }, (): Row[] => [{ id: 1 }])).toEqualTypeOf<TaskHandle<Row[]>>();
+});

@@ -29,6 +29,8 @@ export interface WorkerOptions {
    * recording at once) never delays them past the loss threshold. @defaultValue db
    */
   heartbeatDb?: UpdraftDb;
+  /** How long a try's import of its DAG file may take (UPDRAFT_DAG_IMPORT_TIMEOUT). @defaultValue 30000 // ms */
+  importTimeoutMs?: number;
 }
 
 /**
@@ -57,7 +59,11 @@ export class UpdraftWorker {
   private readonly host = hostname();
 
   constructor(private readonly options: WorkerOptions) {
-    this.pool = new TaskProcessPool({ size: options.concurrency, maxTriesPerChild: 1_000 });
+    this.pool = new TaskProcessPool({
+      size: options.concurrency,
+      maxTriesPerChild: 1_000,
+      ...(options.importTimeoutMs === undefined ? {} : { importTimeoutMs: options.importTimeoutMs }),
+    });
     this.outcomes = new OutcomeBuffer({ db: options.db, logger: options.logger });
     this.heartbeats = new WorkerHeartbeat({ name: options.name, logger: options.logger });
   }

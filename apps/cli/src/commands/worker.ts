@@ -54,6 +54,7 @@ export function registerWorkerCommand(program: Command): void {
           heartbeatMs: config.workerHeartbeatMs,
           logger,
           cipher: cipherFor(config.fernetKey),
+          importTimeoutMs: config.dagImportTimeoutMs,
         });
         await worker.start();
         const signal = await untilSignal();

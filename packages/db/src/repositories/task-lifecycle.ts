@@ -5,8 +5,7 @@
 import { decideAfterTry, type JsonValue, type RetryPolicy, type TryResult } from "@updraft/core";
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { UpdraftDb } from "../client.ts";
-import { wakeSchedulerForRuns, type RunKey } from "../notify.ts";
-import { taskInstances } from "../schema/task-instances.ts";
+import { runsPayload, SCHEDULER_CHANNEL } from "../notify.ts";
 import type { TaskLogStream } from "../schema/task-logs.ts";
 import { xcom } from "../schema/xcom.ts";
 
@@ -91,25 +90,26 @@ const keyOf = (k: TryKey) => `${k.dagId}\u0000${k.runId}\u0000${k.taskId}\u0000$
 const param = (values: unknown[]) => sql.param(values);
 
 /**
- * Writes a batch of try changes in ONE transaction with a fixed number of multi-row statements
- * (`unnest` arrays), whatever the batch's size: running-marks, log lines, then for the finished
- * tries their new state, results (XCom), history rows and a single NOTIFY naming the runs that
- * changed. Each change is fenced as in the single-try functions: a running-mark needs the try
- * queued, a finish needs it running with the same try number, so a late or repeated report is
- * refused and never recorded twice. The retry decision is core's pure `decideAfterTry`.
- * @throws whatever the driver throws; nothing of the batch is written then (one transaction).
+ * Writes a batch of try changes with at most two statements, whatever the batch's size (`unnest`
+ * arrays): the running-marks, then ONE statement that writes the log lines and, for the finished
+ * tries, their new state, results (XCom), history rows and a single NOTIFY naming the runs that
+ * changed (data-modifying CTEs: atomic as one statement, one round trip, no BEGIN/COMMIT). When a
+ * batch holds both, the two run in one transaction. Each change is fenced as in the single-try
+ * functions: a running-mark needs the try queued, a finish needs it running with the same try
+ * number, so a late or repeated report is refused and never recorded twice. The retry decision is
+ * core's pure `decideAfterTry`, taken here for both cases ("tries remain", "last try"); the
+ * statement only picks one by the row's `max_tries`.
+ * @throws whatever the driver throws; nothing of the batch is written then.
  */
 export async function recordTryBatch(db: UpdraftDb, batch: TryBatch): Promise<TryBatchResult> {
-  if (batch.running.length === 0 && batch.finished.length === 0 && batch.logs.length === 0) return { running: [], finished: [] };
-  // Running-marks alone are one statement, atomic by itself: no BEGIN/COMMIT round trips.
-  if (batch.finished.length === 0 && batch.logs.length === 0) return { running: await markRunningRows(db, batch.running), finished: [] };
+  const hasMarks = batch.running.length > 0;
+  const hasRest = batch.finished.length > 0 || batch.logs.length > 0;
+  if (!hasMarks && !hasRest) return { running: [], finished: [] };
+  if (!hasRest) return { running: await markRunningRows(db, batch.running), finished: [] };
+  if (!hasMarks) return { running: [], finished: await finishAndLogRows(db, batch.finished, batch.logs) };
   return db.transaction(async (tx) => {
     const running = await markRunningRows(tx, batch.running);
-    if (batch.logs.length > 0) await insertLogRows(tx, batch.logs);
-    const finished = await finishRows(tx, batch.finished);
-    const runs: RunKey[] = batch.finished.filter((_, i) => finished[i]!.accepted).map((f) => ({ dagId: f.key.dagId, runId: f.key.runId }));
-    if (runs.length > 0) await wakeSchedulerForRuns(tx, runs);
-    return { running, finished };
+    return { running, finished: await finishAndLogRows(tx, batch.finished, batch.logs) };
   });
 }
 
@@ -131,92 +131,80 @@ async function markRunningRows(tx: Tx, marks: readonly RunningMark[]): Promise<b
   return marks.map((m) => taken.delete(keyOf(m.key)));
 }
 
-async function insertLogRows(tx: Tx, logs: readonly LogRecord[]): Promise<void> {
-  await tx.execute(sql`
-    insert into task_logs (dag_id, run_id, task_id, try_number, ts, stream, line)
+const LOG_TABLE = sql.raw("task_logs (dag_id, run_id, task_id, try_number, ts, stream, line)");
+
+/** `insert into task_logs` of these lines (a statement, or a CTE's body). */
+function insertLogs(logs: readonly LogRecord[]): SQL {
+  return sql`insert into ${LOG_TABLE}
     select * from unnest(${param(logs.map((l) => l.dagId))}::text[], ${param(logs.map((l) => l.runId))}::text[],
       ${param(logs.map((l) => l.taskId))}::text[], ${param(logs.map((l) => l.tryNumber))}::int[],
       ${param(logs.map((l) => l.ts.toISOString()))}::timestamptz[], ${param(logs.map((l) => l.stream))}::text[],
-      ${param(logs.map((l) => l.line))}::text[])`);
+      ${param(logs.map((l) => l.line))}::text[])`;
 }
 
-type CurrentRow = {
-  dag_id: string;
-  run_id: string;
-  task_id: string;
-  try_number: number;
-  max_tries: number;
-  start_date: string | Date | null;
-  hostname: string | null;
-  worker_name: string | null;
-  pid: number | null;
-  queue: string;
-  pool: string;
-};
-
-async function finishRows(tx: Tx, finishes: readonly TryFinish[]): Promise<FinishedTry[]> {
-  if (finishes.length === 0) return [];
-  const keys = (fs: readonly { key: TryKey }[]): SQL => sql`unnest(${param(fs.map((f) => f.key.dagId))}::text[], ${param(fs.map((f) => f.key.runId))}::text[],
-      ${param(fs.map((f) => f.key.taskId))}::text[], ${param(fs.map((f) => f.key.tryNumber))}::int[])`;
-  const current = await tx.execute<CurrentRow>(sql`
-    select ti.dag_id, ti.run_id, ti.task_id, ti.try_number, ti.max_tries, ti.start_date, ti.hostname, ti.worker_name, ti.pid, ti.queue, ti.pool
-    from task_instances ti join ${keys(finishes)} as k(dag_id, run_id, task_id, try_number)
-      on ti.dag_id = k.dag_id and ti.run_id = k.run_id and ti.task_id = k.task_id and ti.try_number = k.try_number
-    where ti.state = 'running'
-    for update of ti`);
-  const byKey = new Map(current.rows.map((r) => [keyOf({ dagId: r.dag_id, runId: r.run_id, taskId: r.task_id, tryNumber: Number(r.try_number) }), r]));
-  const results: FinishedTry[] = [];
-  const done: Array<{ f: TryFinish; row: CurrentRow; state: NonNullable<FinishedTry["state"]>; nextRetryAt: Date | null; duration: number | null; start: Date | null }> = [];
-  for (const f of finishes) {
-    const row = byKey.get(keyOf(f.key));
-    // A key seen twice in one batch is finished once: the second report finds it taken.
-    if (!row) {
-      results.push({ accepted: false });
-      continue;
-    }
-    byKey.delete(keyOf(f.key));
-    const after = decideAfterTry(f.end.result, f.key.tryNumber, Number(row.max_tries), f.end.policy, f.at, f.end.retryable ?? true);
-    const start = row.start_date === null ? null : new Date(row.start_date);
-    const duration = start ? (f.at.getTime() - start.getTime()) / 1000 : null;
-    done.push({ f, row, state: after.state, nextRetryAt: after.nextRetryAt, duration, start });
-    results.push({ accepted: true, state: after.state });
+/**
+ * The finishes (each fenced by try number and state = 'running') and the log lines, as one
+ * statement. Returns, per finish in order, whether it was accepted and the state it left.
+ */
+async function finishAndLogRows(tx: Tx, finishes: readonly TryFinish[], logs: readonly LogRecord[]): Promise<FinishedTry[]> {
+  // A key seen twice in one batch is finished once: by its first report; a later one is refused.
+  const seen = new Set<string>();
+  const unique = finishes.filter((f) => !seen.has(keyOf(f.key)) && seen.add(keyOf(f.key)));
+  if (unique.length === 0) {
+    await tx.execute(insertLogs(logs));
+    return [];
   }
-  if (done.length === 0) return results;
-  await tx.execute(sql`
-    update task_instances ti set state = k.state, end_date = k.at, duration = k.duration, next_retry_at = k.next_retry_at, updated_at = now()
-    from unnest(${param(done.map((d) => d.f.key.dagId))}::text[], ${param(done.map((d) => d.f.key.runId))}::text[],
-      ${param(done.map((d) => d.f.key.taskId))}::text[], ${param(done.map((d) => d.f.key.tryNumber))}::int[],
-      ${param(done.map((d) => d.state))}::text[], ${param(done.map((d) => d.f.at.toISOString()))}::timestamptz[],
-      ${param(done.map((d) => d.duration))}::float8[], ${param(done.map((d) => d.nextRetryAt?.toISOString() ?? null))}::timestamptz[])
-      as k(dag_id, run_id, task_id, try_number, state, at, duration, next_retry_at)
-    where ti.dag_id = k.dag_id and ti.run_id = k.run_id and ti.task_id = k.task_id and ti.try_number = k.try_number`);
-  const succeeded = done.filter((d) => d.f.end.result === "success");
-  if (succeeded.length > 0) {
-    await tx.execute(sql`
+  const after = unique.map((f) => ({
+    more: decideAfterTry(f.end.result, f.key.tryNumber, f.key.tryNumber + 1, f.end.policy, f.at, f.end.retryable ?? true),
+    last: decideAfterTry(f.end.result, f.key.tryNumber, f.key.tryNumber, f.end.policy, f.at, f.end.retryable ?? true),
+  }));
+  // Names every run and task of the batch: a refused finish costs its run at most a needless look.
+  const wake = runsPayload(unique.map((f) => ({ dagId: f.key.dagId, runId: f.key.runId, finishedTasks: [f.key.taskId] })));
+  const rows = await tx.execute<{ dag_id: string; run_id: string; task_id: string; try_number: number; state: NonNullable<FinishedTry["state"]> }>(sql`
+    with k as (
+      select * from unnest(${param(unique.map((f) => f.key.dagId))}::text[], ${param(unique.map((f) => f.key.runId))}::text[],
+        ${param(unique.map((f) => f.key.taskId))}::text[], ${param(unique.map((f) => f.key.tryNumber))}::int[],
+        ${param(unique.map((f) => f.end.result))}::text[], ${param(unique.map((f) => f.at.toISOString()))}::timestamptz[],
+        ${param(after.map((a) => a.more.state))}::text[], ${param(after.map((a) => a.more.nextRetryAt?.toISOString() ?? null))}::timestamptz[],
+        ${param(after.map((a) => a.last.state))}::text[],
+        ${param(unique.map((f) => (f.end.result === "success" ? JSON.stringify(f.end.value ?? null) : null)))}::text[],
+        ${param(unique.map((f) => f.end.error ?? null))}::text[])
+        as k(dag_id, run_id, task_id, try_number, result, at, state_more, retry_more, state_last, value, error)
+    ),
+    done as (
+      update task_instances ti set
+        state = case when ti.try_number < ti.max_tries then k.state_more else k.state_last end,
+        next_retry_at = case when ti.try_number < ti.max_tries then k.retry_more end,
+        end_date = k.at, duration = extract(epoch from (k.at - ti.start_date)), updated_at = now()
+      from k
+      where ti.dag_id = k.dag_id and ti.run_id = k.run_id and ti.task_id = k.task_id and ti.try_number = k.try_number and ti.state = 'running'
+      returning ti.dag_id, ti.run_id, ti.task_id, ti.try_number, ti.state, ti.start_date, ti.duration, ti.hostname, ti.worker_name, ti.pid,
+        ti.queue, ti.pool, k.result, k.at, k.value, k.error
+    ),
+    results as (
       insert into xcom (dag_id, run_id, task_id, key, value, created_at)
-      select k.dag_id, k.run_id, k.task_id, 'return_value', k.value::jsonb, k.at
-      from unnest(${param(succeeded.map((d) => d.f.key.dagId))}::text[], ${param(succeeded.map((d) => d.f.key.runId))}::text[],
-        ${param(succeeded.map((d) => d.f.key.taskId))}::text[], ${param(succeeded.map((d) => JSON.stringify(d.f.end.value ?? null)))}::text[],
-        ${param(succeeded.map((d) => d.f.at.toISOString()))}::timestamptz[]) as k(dag_id, run_id, task_id, value, at)
-      on conflict (dag_id, run_id, task_id, key) do update set value = excluded.value, created_at = excluded.created_at`);
-  }
-  await tx.execute(sql`
-    insert into task_instance_history (dag_id, run_id, task_id, try_number, state, start_date, end_date, duration, hostname, worker_name, pid, queue, pool, error)
-    select * from unnest(${param(done.map((d) => d.f.key.dagId))}::text[], ${param(done.map((d) => d.f.key.runId))}::text[],
-      ${param(done.map((d) => d.f.key.taskId))}::text[], ${param(done.map((d) => d.f.key.tryNumber))}::int[],
-      ${param(done.map((d) => (d.f.end.result === "failed" ? "failed" : d.state)))}::text[],
-      ${param(done.map((d) => d.start?.toISOString() ?? null))}::timestamptz[], ${param(done.map((d) => d.f.at.toISOString()))}::timestamptz[],
-      ${param(done.map((d) => d.duration))}::float8[], ${param(done.map((d) => d.row.hostname))}::text[],
-      ${param(done.map((d) => d.row.worker_name))}::text[], ${param(done.map((d) => d.row.pid))}::int[],
-      ${param(done.map((d) => d.row.queue))}::text[], ${param(done.map((d) => d.row.pool))}::text[],
-      ${param(done.map((d) => d.f.end.error ?? null))}::text[])
-    on conflict do nothing`);
-  return results;
+      select dag_id, run_id, task_id, 'return_value', value::jsonb, at from done where result = 'success'
+      on conflict (dag_id, run_id, task_id, key) do update set value = excluded.value, created_at = excluded.created_at
+    ),
+    history as (
+      insert into task_instance_history (dag_id, run_id, task_id, try_number, state, start_date, end_date, duration, hostname, worker_name, pid, queue, pool, error)
+      select dag_id, run_id, task_id, try_number, result, start_date, at, duration, hostname, worker_name, pid, queue, pool, error from done
+      on conflict do nothing
+    ),
+    ${logs.length > 0 ? sql`lines as (${insertLogs(logs)}),` : sql``}
+    wake as (select pg_notify(${SCHEDULER_CHANNEL}, ${wake}) from (select 1 from done limit 1) d)
+    select dag_id, run_id, task_id, try_number, state, (select count(*) from wake) as woken from done`);
+  const accepted = new Map(rows.rows.map((r) => [keyOf({ dagId: r.dag_id, runId: r.run_id, taskId: r.task_id, tryNumber: Number(r.try_number) }), r.state]));
+  return finishes.map((f) => {
+    const state = accepted.get(keyOf(f.key));
+    accepted.delete(keyOf(f.key)); // a repeated key in the batch is refused
+    return state === undefined ? { accepted: false } : { accepted: true, state };
+  });
 }
 
 /** Appends log lines in one insert (chunked under the bind-parameter limit). */
 export async function appendTaskLogs(db: UpdraftDb, records: readonly LogRecord[]): Promise<void> {
-  if (records.length > 0) await insertLogRows(db, records);
+  if (records.length > 0) await db.execute(insertLogs(records));
 }
 
 /** Results (XCom) of the given upstream tasks of a run, by task id. */
@@ -229,14 +217,19 @@ export async function readResults(db: UpdraftDb, dagId: string, runId: string, t
   return new Map(rows.map((r) => [r.taskId, r.value]));
 }
 
-/** Marks every running try of this worker as alive now (one statement, whatever their number). */
+/**
+ * Marks every running try of this worker as alive now (one statement, whatever their number).
+ * A row another transaction holds locked right now (its outcome being written) is passed over,
+ * not waited for: that try is ending, and the beat neither blocks nor delays the outcome.
+ * @returns how many tries were marked
+ */
 export async function heartbeatRunningTries(db: UpdraftDb, workerName: string, now: Date = new Date()): Promise<number> {
-  const rows = await db
-    .update(taskInstances)
-    .set({ lastHeartbeatAt: now })
-    .where(and(eq(taskInstances.workerName, workerName), eq(taskInstances.state, "running")))
-    .returning({ taskId: taskInstances.taskId });
-  return rows.length;
+  const rows = await db.execute<{ task_id: string }>(sql`
+    update task_instances ti set last_heartbeat_at = ${now.toISOString()}::timestamptz, updated_at = now()
+    from (select dag_id, run_id, task_id from task_instances where worker_name = ${workerName} and state = 'running' for update skip locked) k
+    where ti.dag_id = k.dag_id and ti.run_id = k.run_id and ti.task_id = k.task_id and ti.state = 'running'
+    returning ti.task_id`);
+  return rows.rows.length;
 }
 
 /**

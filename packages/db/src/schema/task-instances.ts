@@ -1,6 +1,7 @@
 // The current try of every task in every run, plus the finished tries kept for history. The
 // (state, priority_weight) index serves the scheduler's "next queued work" query.
 import type { TaskInstanceState } from "@updraft/core";
+import { sql } from "drizzle-orm";
 import { doublePrecision, foreignKey, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { timestamptz } from "./columns.ts";
 import { dagRuns } from "./dag-runs.ts";
@@ -34,6 +35,11 @@ export const taskInstances = pgTable(
       .$onUpdate(() => new Date()),
     /** Free text a user attached to the task instance (Airflow's task instance note). */
     note: text("note"),
+    /**
+     * The run's logical date, copied in when the row is inserted (a trigger fills it from
+     * dag_runs when the insert does not), so that the claim's order is an index order.
+     */
+    runLogicalDate: timestamptz("run_logical_date"),
   },
   (t) => [
     primaryKey({ name: "task_instances_pkey", columns: [t.dagId, t.runId, t.taskId] }),
@@ -45,8 +51,21 @@ export const taskInstances = pgTable(
     index("task_instances_state_idx").on(t.state),
     index("task_instances_state_priority_idx").on(t.state, t.priorityWeight),
     index("task_instances_dag_id_run_id_idx").on(t.dagId, t.runId),
-    // The claim reads each DAG's best scheduled task instances (LATERAL per DAG with room).
-    index("task_instances_dag_id_state_priority_idx").on(t.dagId, t.state, t.priorityWeight),
+    // Whether a run still has work in flight (the scheduler's check before re-reading a run).
+    index("task_instances_in_flight_idx")
+      .on(t.dagId, t.runId)
+      .where(sql`${t.state} in ('scheduled', 'queued', 'running', 'up_for_retry')`),
+    // The claim reads each DAG's best scheduled task instances (LATERAL per DAG with room) in
+    // exactly this order (priority weight, the run's logical date, run id, task id; ids as "C"),
+    // so it reads `room` rows of the index and sorts nothing, however many are scheduled.
+    index("task_instances_claim_order_idx").on(
+      t.dagId,
+      t.state,
+      t.priorityWeight.desc(),
+      t.runLogicalDate,
+      sql`${t.runId} collate "C"`,
+      sql`${t.taskId} collate "C"`,
+    ),
   ],
 );
 

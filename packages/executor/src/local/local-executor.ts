@@ -5,7 +5,7 @@
 // registry (queues `*`: it runs every queue), so Flower's view shows the embedded default too.
 import { hostname } from "node:os";
 import { errorMessage, type Executor, type Logger, type QueuedTaskInstance } from "@updraft/core";
-import { deregisterWorker, forgetStoppedWorkers, registerWorker, type FernetCipher, type RunKey, type UpdraftDb } from "@updraft/db";
+import { deregisterWorker, forgetStoppedWorkers, registerWorker, type ChangedRun, type FernetCipher, type UpdraftDb } from "@updraft/db";
 import { OutcomeBuffer } from "../outcome-buffer.ts";
 import { runAndRecordTry, tryKeyOf } from "../record-try.ts";
 import { WorkerHeartbeat } from "../worker-heartbeat.ts";
@@ -21,7 +21,7 @@ export interface LocalExecutorOptions {
    * Called when tries have ended and been recorded, with the runs they belong to (the scheduler's
    * nudge: it re-reads only these runs). Once per flush of the outcome buffer, not per try.
    */
-  onTryFinished?: (runs?: readonly RunKey[]) => void;
+  onTryFinished?: (runs?: readonly ChangedRun[]) => void;
   /** Replace a task process after this many tries. @defaultValue 1000 */
   maxTriesPerChild?: number;
   /** Name recorded as the task instance's worker. @defaultValue "local@<hostname>:<pid>" */
@@ -30,6 +30,8 @@ export interface LocalExecutorOptions {
   heartbeatMs?: number;
   /** Decrypts the variables and connections tasks read (UPDRAFT_FERNET_KEY). @defaultValue null */
   cipher?: FernetCipher | null;
+  /** How long a try's import of its DAG file may take (UPDRAFT_DAG_IMPORT_TIMEOUT). @defaultValue 30000 // ms */
+  importTimeoutMs?: number;
 }
 
 export class LocalExecutor implements Executor {
@@ -45,7 +47,11 @@ export class LocalExecutor implements Executor {
   private readonly registered: Promise<void>;
 
   constructor(private readonly options: LocalExecutorOptions) {
-    this.pool = new TaskProcessPool({ size: options.slots, maxTriesPerChild: options.maxTriesPerChild ?? 1_000 });
+    this.pool = new TaskProcessPool({
+      size: options.slots,
+      maxTriesPerChild: options.maxTriesPerChild ?? 1_000,
+      ...(options.importTimeoutMs === undefined ? {} : { importTimeoutMs: options.importTimeoutMs }),
+    });
     this.pool.warm(Math.min(options.slots, 4));
     this.workerName = options.workerName ?? `local@${this.host}:${process.pid}`;
     this.heartbeats = new WorkerHeartbeat({ name: this.workerName, logger: options.logger });

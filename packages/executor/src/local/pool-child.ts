@@ -42,8 +42,10 @@ process.on("message", async (message: ToChild) => {
   // An older try of this task instance still running on this machine was declared lost: end it.
   killOlderTries(job);
   try {
+    const dag = await dagFor(job);
+    send({ type: "imported" });
     const outcome = await runTry({
-      dag: await dagFor(job),
+      dag,
       taskId: job.taskId,
       runId: job.runId,
       tryNumber: job.tryNumber,

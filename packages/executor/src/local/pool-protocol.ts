@@ -25,6 +25,8 @@ export type ToChild =
 
 export type FromChild =
   | { type: "ready" }
+  /** The try's DAG file is imported (or was already); its import timeout no longer applies. */
+  | { type: "imported" }
   | { type: "lookup"; id: number; kind: SecretKind; key: string }
   | { type: "log"; stream: LogStream; line: string; at: string }
   /** A bash command started in its own process group; the parent kills it with the try if needed. */

@@ -37,6 +37,12 @@ function killGroups(child: PooledChild): void {
 export interface PoolOptions {
   size: number;
   maxTriesPerChild: number;
+  /**
+   * How long a try's import of its DAG file may take (UPDRAFT_DAG_IMPORT_TIMEOUT, as Airflow's
+   * `dagbag_import_timeout` in the task runner): past it the try fails and its process is killed,
+   * so a file whose import never resolves cannot hold a slot for ever. @defaultValue 30000 // ms
+   */
+  importTimeoutMs?: number;
 }
 
 export interface RunHooks {
@@ -110,6 +116,7 @@ export class TaskProcessPool {
       };
       const onStop = () => kill({ state: "failed", error: `stopped: ${errorMessage(hooks.stop?.reason)}; its process was killed`, timedOut: false });
       const finish = (outcome: TryOutcome) => {
+        clearTimeout(importing);
         clearTimeout(deadline);
         hooks.stop?.removeEventListener("abort", onStop);
         child.process.off("message", onMessage);
@@ -117,7 +124,8 @@ export class TaskProcessPool {
         resolve(outcome);
       };
       const onMessage = (message: FromChild) => {
-        if (message.type === "group") child.groups.add(message.pgid);
+        if (message.type === "imported") clearTimeout(importing);
+        else if (message.type === "group") child.groups.add(message.pgid);
         else if (message.type === "log") hooks.onLog({ stream: message.stream, line: message.line, at: new Date(message.at) });
         else if (message.type === "done") {
           child.groups.clear();
@@ -138,6 +146,18 @@ export class TaskProcessPool {
           hooks.deadlineMs,
         );
       }
+      // The DAG file's import is bounded on its own: a try with no executionTimeout must not wait
+      // for ever on a file whose import never resolves.
+      const importTimeoutMs = this.options.importTimeoutMs ?? 30_000;
+      const importing = setTimeout(
+        () =>
+          kill({
+            state: "failed",
+            error: `importing the DAG file took longer than ${importTimeoutMs / 1000}s (UPDRAFT_DAG_IMPORT_TIMEOUT) and its process was killed; a DAG file must only define DAGs at import time`,
+            timedOut: false,
+          }),
+        importTimeoutMs,
+      );
       if (hooks.stop?.aborted) return onStop();
       hooks.stop?.addEventListener("abort", onStop, { once: true });
       child.process.send({ type: "run", job } satisfies ToChild);

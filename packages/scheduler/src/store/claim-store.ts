@@ -105,10 +105,13 @@ const param = (values: unknown[]) => sql.param(values);
 const keyOf = (c: { dagId: string; runId: string; taskId: string }) => `${c.dagId}\u0000${c.runId}\u0000${c.taskId}`;
 
 // Per DAG with room: its best `room` scheduled task instances whose pool can take them now
-// (LATERAL, served by the (dag_id, state, priority_weight) index); then per pool at most `open`
+// (LATERAL, read in the order of task_instances_claim_order_idx, so it stops after `room` rows
+// and sorts nothing; `run_logical_date` is the run's logical date); then per pool at most `open`
 // of those (each takes a slot at least), and never more than `global`; then the best `global`
 // overall. Tasks at their maxActiveTisPerDag are not read, so they never fill a DAG's room.
-// Exactly the pure `candidateWindow` (held equal by a test); the pure selection decides.
+// Exactly the pure `candidateWindow` (held equal by a test); the pure selection decides. Ids
+// compare as "C" (byte order, as the pure code's `<` on the ids' characters), whatever the
+// database's locale, which is also what lets Postgres sort them with memcmp.
 async function readCandidates(db: Pick<UpdraftDb, "execute">, rooms: ClaimRooms): Promise<CandidateRow[]> {
   if (rooms.global <= 0 || rooms.dagRooms.size === 0 || rooms.poolOpen.size === 0) return [];
   const full = [...rooms.taskFull.keys()].map((k) => k.split("\u0000") as [string, string]);
@@ -122,23 +125,27 @@ async function readCandidates(db: Pick<UpdraftDb, "execute">, rooms: ClaimRooms)
       select x.* from unnest(${param([...rooms.dagRooms.keys()])}::text[], ${param([...rooms.dagRooms.values()])}::int[]) as d(dag_id, room)
       cross join lateral (
         select ti.dag_id, ti.run_id, ti.task_id, ti.try_number, ti.max_tries, ti.queue, ti.pool, ti.pool_slots, ti.priority_weight,
-          r.logical_date, r.data_interval_start, r.data_interval_end, r.conf
+          ti.run_logical_date
         from task_instances ti
-        join dag_runs r on r.dag_id = ti.dag_id and r.run_id = ti.run_id and r.state = 'running'
         join po on po.pool = ti.pool and ti.pool_slots <= po.open
         where ti.dag_id = d.dag_id and ti.state = 'scheduled'
+          -- per row, by the run's key (a join here lets the planner scan every run of the DAG)
+          and (select r.state from dag_runs r where r.dag_id = ti.dag_id and r.run_id = ti.run_id) = 'running'
           and not exists (select 1 from tf where tf.dag_id = ti.dag_id and tf.task_id = ti.task_id)
-        order by ti.priority_weight desc, r.logical_date, ti.run_id, ti.task_id
+        order by ti.priority_weight desc nulls last, ti.run_logical_date, ti.run_id collate "C", ti.task_id collate "C"
         limit d.room
       ) x
     ),
     p as (
-      select c.*, po.open, row_number() over (partition by c.pool order by c.priority_weight desc, c.logical_date, c.run_id, c.task_id) as pool_rank
+      select c.*, po.open,
+        row_number() over (partition by c.pool order by c.priority_weight desc, c.run_logical_date, c.run_id collate "C", c.task_id collate "C") as pool_rank
       from c join po on po.pool = c.pool
     )
-    select dag_id, run_id, task_id, try_number, max_tries, queue, pool, pool_slots, priority_weight, logical_date, data_interval_start, data_interval_end, conf
-    from p where pool_rank <= least(open, ${rooms.global})
-    order by priority_weight desc, logical_date, run_id, task_id
+    select p.dag_id, p.run_id, p.task_id, p.try_number, p.max_tries, p.queue, p.pool, p.pool_slots, p.priority_weight,
+      r.logical_date, r.data_interval_start, r.data_interval_end, r.conf
+    from p join dag_runs r on r.dag_id = p.dag_id and r.run_id = p.run_id
+    where p.pool_rank <= least(p.open, ${rooms.global})
+    order by p.priority_weight desc, p.run_logical_date, p.run_id collate "C", p.task_id collate "C"
     limit ${rooms.global}`);
   const date = (v: string | Date | null) => (v === null ? null : new Date(v));
   return rows.rows.map((r) => ({

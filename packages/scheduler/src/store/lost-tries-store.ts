@@ -3,7 +3,7 @@
 // in-process executor that died, put back to scheduled). Every write is fenced by try number.
 import { errorMessage, formatDuration, retryPolicyOf, type Executor, type Logger } from "@updraft/core";
 import { dagRuns, finishTry, markTryRunning, taskInstances, type UpdraftDb } from "@updraft/db";
-import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { and, asc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { isLost, isStaleQueued, needsHolderCheck, silenceMs, type LossThresholds } from "../decisions/find-lost-tries.ts";
 import { queuedRowColumns, toQueuedTaskInstance } from "./claim-store.ts";
 import type { CachedDag } from "./dag-cache.ts";
@@ -86,6 +86,15 @@ export async function failZombies(
   return failed;
 }
 
+/** Stale queued tries read per page; every page is read each time. */
+const STALE_PAGE = 5_000;
+
+/**
+ * Sends again (broker executors) or fails into a retry (in-process executors) every queued try
+ * older than the check threshold. Reads them a page at a time over the primary key, so a page full
+ * of tries nobody can take yet (a queue no worker serves, a DAG no longer parsed) never hides the
+ * tries behind it. Returns how many were sent or recovered.
+ */
 export async function recoverStaleQueued(
   db: UpdraftDb,
   dags: ReadonlyMap<string, CachedDag>,
@@ -95,14 +104,37 @@ export async function recoverStaleQueued(
   logger: Logger,
 ): Promise<number> {
   const cutoff = new Date(now.getTime() - thresholds.queuedCheckAfterMs);
-  const rows = await db
-    .select({ ...queuedRowColumns, queuedAt: taskInstances.queuedAt })
-    .from(taskInstances)
-    .innerJoin(dagRuns, and(eq(dagRuns.dagId, taskInstances.dagId), eq(dagRuns.runId, taskInstances.runId)))
-    .where(and(eq(taskInstances.state, "queued"), or(isNull(taskInstances.queuedAt), lt(taskInstances.queuedAt, cutoff))))
-    .limit(5_000);
-  const stale = rows.filter((r) => dags.has(r.dagId) && isStaleQueued(r, now, thresholds.queuedCheckAfterMs));
-  if (stale.length === 0) return 0;
+  let recovered = 0;
+  let after: { dagId: string; runId: string; taskId: string } | null = null;
+  for (;;) {
+    const rows = await db
+      .select({ ...queuedRowColumns, queuedAt: taskInstances.queuedAt })
+      .from(taskInstances)
+      .innerJoin(dagRuns, and(eq(dagRuns.dagId, taskInstances.dagId), eq(dagRuns.runId, taskInstances.runId)))
+      .where(
+        and(
+          eq(taskInstances.state, "queued"),
+          or(isNull(taskInstances.queuedAt), lt(taskInstances.queuedAt, cutoff)),
+          after === null ? undefined : sql`(${taskInstances.dagId}, ${taskInstances.runId}, ${taskInstances.taskId}) > (${after.dagId}, ${after.runId}, ${after.taskId})`,
+        ),
+      )
+      .orderBy(asc(taskInstances.dagId), asc(taskInstances.runId), asc(taskInstances.taskId))
+      .limit(STALE_PAGE);
+    const stale = rows.filter((r) => dags.has(r.dagId) && isStaleQueued(r, now, thresholds.queuedCheckAfterMs));
+    if (stale.length > 0) recovered += await recoverStale(db, dags, executor, stale, now, logger);
+    if (rows.length < STALE_PAGE) return recovered;
+    after = rows.at(-1)!;
+  }
+}
+
+async function recoverStale(
+  db: UpdraftDb,
+  dags: ReadonlyMap<string, CachedDag>,
+  executor: Executor,
+  stale: ReadonlyArray<Parameters<typeof toQueuedTaskInstance>[0]>,
+  now: Date,
+  logger: Logger,
+): Promise<number> {
   if (executor.reconcile) {
     const sent = await executor.reconcile(stale.map((r) => toQueuedTaskInstance(r, dags.get(r.dagId)!)));
     if (sent > 0) logger.warn({ sent }, "re-enqueued queued tries whose job the broker had lost");

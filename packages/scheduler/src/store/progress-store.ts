@@ -4,7 +4,7 @@
 // at (those a flush of finished tries named, newly started ones, retries that came due), so it
 // costs O(changed work); the periodic full pass (`runs: "all"`) reconciles every running run.
 import { decideRunProgress, type ProgressTransition, type TaskInstanceSnapshot, type TaskInstanceState } from "@updraft/core";
-import { dagRuns, type RunKey, type UpdraftDb } from "@updraft/db";
+import { dagRuns, mergeChangedRuns, type ChangedRun, type RunKey, type UpdraftDb } from "@updraft/db";
 import { eq, sql, type SQL } from "drizzle-orm";
 import { decideDagrunTimeout, type DagrunTimedOut } from "../decisions/dagrun-timeout.ts";
 import type { CachedDag } from "./dag-cache.ts";
@@ -31,18 +31,21 @@ function runKeys(runs: readonly RunKey[]): SQL {
 }
 
 /**
- * Progresses the given running runs, or every running run (`"all"`, the reconcile).
+ * Progresses the given running runs, or every running run (`"all"`, the reconcile). A run named
+ * with the tasks whose tries ended is passed over when the decision could find nothing to do in it
+ * (see {@link withoutQuietRuns}), so a wide run is not re-read for each of its finished tries.
  * @returns counts of what changed
  */
 export async function progressRunningRuns(
   db: UpdraftDb,
   dags: ReadonlyMap<string, CachedDag>,
   now: Date,
-  scope: readonly RunKey[] | "all" = "all",
+  scope: readonly ChangedRun[] | "all" = "all",
 ): Promise<ProgressResult> {
   if (scope !== "all" && scope.length === 0) return { transitions: 0, finishedRuns: 0, ended: [], timedOut: [], runs: 0 };
   // A change in a run may release the next run's `dependsOnPast` tasks: look at that run too.
-  if (scope !== "all") scope = [...scope, ...(await followingRuns(db, dags, scope))];
+  if (scope !== "all") scope = await withoutQuietRuns(db, dags, mergeChangedRuns([...scope, ...(await followingRuns(db, dags, scope))]));
+  if (scope !== "all" && scope.length === 0) return { transitions: 0, finishedRuns: 0, ended: [], timedOut: [], runs: 0 };
   const runs =
     scope === "all"
       ? await db
@@ -159,6 +162,30 @@ async function applyTimeouts(db: UpdraftDb, timedOut: ReadonlyArray<{ id: number
   const rows = await db.execute<{ id: number | string }>(sql`update dag_runs set state = 'failed', end_date = ${at}::timestamptz
     where id = any(${param(timedOut.map((t) => t.id))}::bigint[]) and state = 'running' returning id`);
   return rows.rows.map((r) => Number(r.id));
+}
+
+/**
+ * The runs a pass must read, of those named: it drops a run when every task whose try ended there
+ * has no downstream task, its DAG has no `dagrunTimeout`, and a task instance of the run is still
+ * scheduled, queued, running or up for retry. Such an end changes no other task instance's trigger
+ * rule, the run cannot end or be deadlocked while one is in flight (decideRunProgress), and retries
+ * come due through `runsWithDueRetries`: the decision would find nothing to do, and reading the
+ * run would cost O(its task instances) per finished try. Runs named without their tasks are kept.
+ * One statement, served by task_instances_in_flight_idx.
+ */
+async function withoutQuietRuns(db: UpdraftDb, dags: ReadonlyMap<string, CachedDag>, runs: readonly ChangedRun[]): Promise<ChangedRun[]> {
+  const leavesOnly = runs.filter((r) => {
+    const dag = dags.get(r.dagId);
+    if (!dag || !r.finishedTasks || (dag.serialized.dagrunTimeoutMs ?? null) !== null) return false;
+    return r.finishedTasks.every((t) => dag.graph.downstream.get(t)?.length === 0);
+  });
+  if (leavesOnly.length === 0) return [...runs];
+  const rows = await db.execute<{ dag_id: string; run_id: string }>(sql`
+    select k.dag_id, k.run_id from ${runKeys(leavesOnly)}
+    where exists (select 1 from task_instances ti where ti.dag_id = k.dag_id and ti.run_id = k.run_id
+      and ti.state in ('scheduled', 'queued', 'running', 'up_for_retry'))`);
+  const quiet = new Set(rows.rows.map((r) => runKey(r.dag_id, r.run_id)));
+  return runs.filter((r) => !quiet.has(runKey(r.dagId, r.runId)));
 }
 
 /** Running runs with a task instance whose retry delay has passed (they need a look now). */
