@@ -17,11 +17,14 @@ export function processStats(dir: string, pid: number): { statements: number; cp
   }
 }
 
-/** Starts `updraft <args>`; with `cpuProfileDir`, V8 writes the process's CPU profile there on exit. */
-export function startUpdraft(args: string[], env: Record<string, string>, cpuProfileDir?: string): ChildProcess {
+/**
+ * Starts `updraft <args>`; with `cpuProfileDir`, V8 writes the process's CPU profile there on exit.
+ * `nodeFlags` go to node before the CLI (bench:memory's probe and flag comparisons).
+ */
+export function startUpdraft(args: string[], env: Record<string, string>, cpuProfileDir?: string, nodeFlags: string[] = []): ChildProcess {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("UPDRAFT_") && k !== "DATABASE_URL"));
   const profile = cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`] : []; // CPU.<date>.<time>.<pid>.…
-  const child = spawn(process.execPath, [...profile, "--import", COUNTER, MAIN, ...args], {
+  const child = spawn(process.execPath, [...profile, ...nodeFlags, "--import", COUNTER, MAIN, ...args], {
     cwd: tmpdir(),
     env: { ...base, UPDRAFT_LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "ignore", "inherit"],

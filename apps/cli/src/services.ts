@@ -1,10 +1,8 @@
 // Wires the long-running parts from configuration: the executor the config names and the
 // scheduler over it. `updraft scheduler` and `updraft standalone` both start them this way.
 import type { FrozenConfig } from "@updraft/config";
-import { Broker, DistributedExecutor } from "@updraft/broker";
 import { UpdraftError, type Executor, type Logger } from "@updraft/core";
 import { cipherFor, type RunKey, type UpdraftDatabase } from "@updraft/db";
-import { LocalExecutor } from "@updraft/executor";
 import { Scheduler } from "@updraft/scheduler";
 
 /** How often the scheduler re-parses the DAGs folder (Airflow's min_file_process_interval). */
@@ -20,7 +18,7 @@ export async function startSchedulerService(database: UpdraftDatabase, config: F
   // The sequential executor is the local one with a single slot: one task at a time, in priority order.
   const parallelism = config.executor === "sequential" ? 1 : config.parallelism;
   // The executor nudges the scheduler when a try ends; the closure runs only after both exist.
-  const executor = createExecutor(database, config, logger, parallelism, (runs) => scheduler.nudge(runs));
+  const executor = await createExecutor(database, config, logger, parallelism, (runs) => scheduler.nudge(runs));
   const scheduler: Scheduler = new Scheduler({
     database,
     executor,
@@ -48,10 +46,14 @@ export async function startSchedulerService(database: UpdraftDatabase, config: F
   };
 }
 
-function createExecutor(database: UpdraftDatabase, config: FrozenConfig, logger: Logger, slots: number, onTryFinished: (runs?: readonly RunKey[]) => void): Executor {
+// Each executor's package loads only when configured: a scheduler on the distributed executor
+// never loads the local process pool, and a local one (the standalone) never loads BullMQ and
+// ioredis (about 4 MiB of heap).
+async function createExecutor(database: UpdraftDatabase, config: FrozenConfig, logger: Logger, slots: number, onTryFinished: (runs?: readonly RunKey[]) => void): Promise<Executor> {
   switch (config.executor) {
     case "local":
-    case "sequential":
+    case "sequential": {
+      const { LocalExecutor } = await import("@updraft/executor");
       return new LocalExecutor({
         db: database.db,
         dagsFolder: config.dagsFolder,
@@ -62,27 +64,17 @@ function createExecutor(database: UpdraftDatabase, config: FrozenConfig, logger:
         cipher: cipherFor(config.fernetKey),
         importTimeoutMs: config.dagImportTimeoutMs,
       });
-    case "distributed":
+    }
+    case "distributed": {
       if (database.driver !== "postgres") {
         // Workers on other machines write to the result backend themselves; PGlite is one process's file.
         throw new UpdraftError("UPDRAFT_CONFIG_INVALID", 'UPDRAFT_EXECUTOR="distributed" needs DATABASE_URL (Postgres): workers write results to it');
       }
+      const { Broker, DistributedExecutor } = await import("@updraft/broker");
       return new DistributedExecutor(
         new Broker({ redisUrl: config.redisUrl, prefix: config.brokerPrefix, logger: logger.child({ component: "broker" }) }),
         logger.child({ component: "executor" }),
       );
+    }
   }
-}
-
-/** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
-export function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-      resolve(signal);
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  });
 }

@@ -14,6 +14,7 @@ import {
   validateSchedule,
   validateManualRunId,
   decideAfterTry,
+  type SerializedDag,
 } from "../src/index.ts";
 
 describe("parseDuration", () => {
@@ -104,6 +105,15 @@ describe("hashSerializedDag", () => {
     const reordered = { ...base, params: { b: 2, a: 1 } };
     expect(hashSerializedDag(base)).toBe(hashSerializedDag(reordered));
     expect(hashSerializedDag(base)).not.toBe(hashSerializedDag({ ...base, catchup: true }));
+  });
+  it("keeps the hashes already stored: SHA-256 of the canonical JSON, undefined members left out", () => {
+    // Values computed by the earlier implementation, which built the canonical JSON as one string:
+    // a change here would make every DAG look modified after an upgrade.
+    const task = (i: number) => ({ taskId: `t${i}`, kind: "task", upstream: i ? [`t${i - 1}`] : [], inputs: {}, bashCommand: null, retries: 0, retryDelayMs: 300000, retryExponentialBackoff: false, maxRetryDelayMs: null, executionTimeoutMs: null, queue: "default", pool: "default_pool", poolSlots: 1, priorityWeight: 1, triggerRule: "all_success", sensor: null, doc: null, extra: undefined });
+    const dag = { dagId: "d", fileloc: "d.ts", description: 'é \u2028 "q"', schedule: "@daily", startDate: null, catchup: false, maxActiveRuns: null, maxActiveTasks: 3, tags: ["b", "a"], params: { z: [1, { y: null, x: "s" }], a: 1.5 }, paramSchemas: undefined, tasks: [task(0), task(1)] } as unknown as SerializedDag;
+    expect(hashSerializedDag(dag)).toBe("c06a47222a47eaf34ee9d9e65d16bb0ee0c89ec77972cb4ebab2a7e84dab7b1c");
+    // Large enough that the JSON reaches the hash in many pieces.
+    expect(hashSerializedDag({ ...dag, tasks: Array.from({ length: 10_000 }, (_, i) => task(i)) } as unknown as SerializedDag)).toBe("19f23a10eeb703501b2957c71bbde46fd6e56d6ff5ff1ff9db153967057d1625");
   });
 });
 

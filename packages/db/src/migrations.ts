@@ -6,7 +6,6 @@ import { sql } from "drizzle-orm";
 import { readMigrationFiles } from "drizzle-orm/migrator";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import { migrate as migrateNodePg } from "drizzle-orm/node-postgres/migrator";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import type { PgliteDatabase } from "drizzle-orm/pglite";
 import type pg from "pg";
 import type { DatabaseDriver, UpdraftDatabase, UpdraftSchema } from "./client.ts";
@@ -34,10 +33,13 @@ export async function migrate(database: UpdraftDatabase): Promise<void> {
     case "postgres":
       await migratePostgresSerialized(database);
       return;
-    case "pglite":
-      // The directory lock already makes this process the only one using the database.
+    case "pglite": {
+      // The directory lock already makes this process the only one using the database. Loaded
+      // here: processes on Postgres never load the PGlite driver.
+      const { migrate: migratePglite } = await import("drizzle-orm/pglite/migrator");
       await migratePglite(database.db as PgliteDatabase<UpdraftSchema>, MIGRATION_CONFIG);
       return;
+    }
   }
 }
 

@@ -76,6 +76,21 @@ describe.each(DRIVERS)("repositories/dags (%s)", (driver) => {
     expect(await getDag(db, "steady")).toMatchObject({ hash: "s2", description: "second" });
   });
 
+  it("an unchanged DAG keeps its record and pause state and gets only the new parse time", async () => {
+    const { db } = database();
+    const t1 = new Date("2024-06-01T10:00:00Z");
+    const t2 = new Date("2024-06-01T10:00:30Z");
+    const bag = { dags: [{ serialized: sampleDag("delta"), hash: "d1" }], importErrors: [], pausedAtCreation: true };
+    await syncDags(db, { ...bag, parsedAt: t1 });
+    await setDagPaused(db, "delta", false);
+    const again = await syncDags(db, { ...bag, parsedAt: t2, pausedAtCreation: true });
+    expect(again).toEqual({ added: [], changed: [], deactivated: [] });
+    const delta = (await getDag(db, "delta"))!;
+    expect(delta).toMatchObject({ hash: "d1", isPaused: false, isActive: true, fileloc: "delta.ts" });
+    expect(delta.serialized).toEqual(sampleDag("delta"));
+    expect(delta.lastParsedAt.toISOString()).toBe(t2.toISOString());
+  });
+
   it("keeps an import error's id while its file keeps failing; the timestamp moves only when the text changes", async () => {
     const { db } = database();
     const pass = (parsedAt: string, errors: Array<{ filename: string; message: string }>) =>

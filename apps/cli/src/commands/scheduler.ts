@@ -7,11 +7,12 @@ export function registerSchedulerCommand(program: Command): void {
     .command("scheduler")
     .description("Run the scheduler: create runs, apply trigger rules and limits, hand ready tasks to the executor")
     .action(async () => {
-      const [{ assertMigrated, openDatabase }, { cliConfig }, { createLogger }, { startSchedulerService, untilSignal }] = await Promise.all([
+      const [{ assertMigrated, openDatabase }, { cliConfig }, { createLogger }, { startSchedulerService }, { untilSignal }] = await Promise.all([
         import("@updraft/db"),
         import("../cli-context.ts"),
         import("../logger.ts"),
         import("../services.ts"),
+        import("../until-signal.ts"),
       ]);
       const config = cliConfig();
       const logger = createLogger(config, "scheduler");

@@ -25,7 +25,7 @@ function step(what: string): void {
 
 async function runStandalone(): Promise<void> {
   step("loading Updraft");
-  const [{ randomBytes }, { mkdirSync }, { buildApiServer }, { UpdraftError }, { ensureDefaultPool, migrate, openDatabase }, admin, context, control, { createLogger }, services] =
+  const [{ randomBytes }, { mkdirSync }, { buildApiServer }, { UpdraftError }, { ensureDefaultPool, migrate, openDatabase }, admin, context, control, { createLogger }, services, { untilSignal }] =
     await Promise.all([
       import("node:crypto"),
       import("node:fs"),
@@ -37,6 +37,7 @@ async function runStandalone(): Promise<void> {
       import("../control/index.ts"),
       import("../logger.ts"),
       import("../services.ts"),
+      import("../until-signal.ts"),
     ]);
   const config = context.cliConfig();
   const logger = createLogger(config, "standalone");
@@ -86,7 +87,7 @@ async function runStandalone(): Promise<void> {
     throw error;
   }
 
-  const signal = await services.untilSignal();
+  const signal = await untilSignal();
   logger.info({ signal }, "stopping");
   await stopAll();
 }

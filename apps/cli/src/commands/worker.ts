@@ -24,7 +24,7 @@ export function registerWorkerCommand(program: Command): void {
         import("@updraft/worker"),
         import("../cli-context.ts"),
         import("../logger.ts"),
-        import("../services.ts"),
+        import("../until-signal.ts"),
       ]);
       const config = cliConfig();
       if (!config.databaseUrl) {
