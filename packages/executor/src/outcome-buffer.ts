@@ -4,7 +4,7 @@
 // promise it hands out settles only after the flush holding its entry has committed, which is
 // what lets a worker acknowledge a broker job after its outcome is durable ("ack after flush").
 import { errorMessage, type Logger } from "@updraft/core";
-import { recordTryBatch, type FinishedTry, type LogRecord, type RunKey, type RunningOn, type TryEnd, type TryKey, type UpdraftDb } from "@updraft/db";
+import { isConnectionError, recordTryBatch, type FinishedTry, type LogRecord, type RunKey, type RunningOn, type TryEnd, type TryKey, type UpdraftDb } from "@updraft/db";
 
 export interface OutcomeBufferOptions {
   db: UpdraftDb;
@@ -205,7 +205,10 @@ export class OutcomeBuffer {
       const runs = finished.filter((_, i) => result.finished[i]!.accepted).map((f) => ({ dagId: f.key.dagId, runId: f.key.runId }));
       if (runs.length > 0) this.options.onFlushed?.(runs);
     } catch (error) {
-      // Nothing of the batch was written (one transaction): outcomes and log lines go back to the
+      // The database refused something in the batch (not an outage): write the entries apart, so
+      // one value it cannot store never holds up the other tries' outcomes.
+      if (!isConnectionError(error)) return this.writeApart(finished, logs, error);
+      // Nothing of the batch was written (one statement): outcomes and log lines go back to the
       // front of the lane and are retried, outcomes for at most `persistForMs`.
       const persistFor = this.options.persistForMs ?? 600_000;
       const keep = taken.filter((e) => e.kind === "log" || Date.now() - e.firstTriedAt <= persistFor);
@@ -213,6 +216,49 @@ export class OutcomeBuffer {
       this.outcomes.entries.unshift(...keep);
       this.options.logger.warn({ err: errorMessage(error), outcomes: keep.filter((e) => e.kind === "finished").length, retryInMs: this.outcomes.backoffMs(this.outcomes.failures + 1) }, "writing tries' outcomes failed; retrying");
       throw error;
+    }
+  }
+
+  /**
+   * After the database refused a batch: each outcome is written alone. One it refuses alone (a
+   * value it cannot store) is recorded as a failed try naming why, so retries apply instead of the
+   * try staying running; a log line it refuses alone is dropped with a warning. An outage meanwhile
+   * puts what is left back in the lane (retried as any outcome).
+   */
+  private async writeApart(finished: FinishedEntry[], logs: LogRecord[], refusal: unknown): Promise<void> {
+    const { db, logger } = this.options;
+    logger.warn({ err: errorMessage(refusal), outcomes: finished.length, lines: logs.length }, "the database refused a batch of tries' outcomes; writing them one by one");
+    const written: FinishedEntry[] = [];
+    const results: FinishedTry[] = [];
+    let linesDone = 0;
+    try {
+      for (const record of logs) {
+        await recordTryBatch(db, { running: [], finished: [], logs: [record] }).catch((error: unknown) => {
+          if (isConnectionError(error)) throw error;
+          logger.warn({ err: errorMessage(error), ti: { dagId: record.dagId, runId: record.runId, taskId: record.taskId, tryNumber: record.tryNumber } }, "log line refused by the database; dropped");
+        });
+        linesDone++;
+      }
+      for (const entry of finished) {
+        const one = (end: FinishedEntry["end"]) => recordTryBatch(db, { running: [], finished: [{ key: entry.key, end, at: entry.at }], logs: [] });
+        const result = await one(entry.end).catch(async (error: unknown) => {
+          if (isConnectionError(error)) throw error;
+          const reason = `the try's outcome could not be stored: ${errorMessage(error)}`;
+          logger.warn({ ti: entry.key }, reason);
+          return one({ result: "failed", error: reason, policy: entry.end.policy, retryable: entry.end.retryable ?? true });
+        });
+        written.push(entry);
+        results.push(result.finished[0]!);
+      }
+    } catch (error) {
+      const lines = logs.slice(linesDone).map((record): LogEntry => ({ kind: "log", record }));
+      this.outcomes.entries.unshift(...lines, ...finished.filter((f) => !written.includes(f)));
+      throw error;
+    } finally {
+      if (written.length > 0) this.flushes++;
+      written.forEach((entry, i) => entry.resolve(results[i]!));
+      const runs = written.filter((_, i) => results[i]!.accepted).map((f) => ({ dagId: f.key.dagId, runId: f.key.runId }));
+      if (runs.length > 0) this.options.onFlushed?.(runs);
     }
   }
 }

@@ -93,6 +93,33 @@ describe.each(["postgres", "pglite"] as const)("on %s", (driver) => {
       await buffer.close();
     });
 
+    it("writes a batch the database refuses one by one: a value it cannot store fails only its own try, a line it cannot store is dropped", async () => {
+      await database.db.insert(taskInstances).values(
+        ["p0", "p1", "p2"].map((taskId) => ({ dagId: "d", runId: "r", taskId, state: "queued" as const, tryNumber: 1, maxTries: 2 })),
+      );
+      const buffer = new OutcomeBuffer({ db: database.db, logger: silentLogger, flushMs: 20 });
+      const k = (taskId: string) => ({ dagId: "d", runId: "r", taskId, tryNumber: 1 });
+      expect(await Promise.all(["p0", "p1", "p2"].map((t) => buffer.markRunning(k(t), on)))).toEqual([true, true, true]);
+      const line = (taskId: string, text: string) => ({ ...k(taskId), stream: "log" as const, line: text, ts: new Date() });
+      const [ok, poisoned, failed] = await Promise.all([
+        buffer.finish(k("p0"), { result: "success", value: "fine", policy }, [line("p0", "bad \u0000 line")]),
+        buffer.finish(k("p1"), { result: "success", value: "nul \u0000 inside", policy }),
+        buffer.finish(k("p2"), { result: "failed", error: "boom", policy }, [line("p2", "good line")]),
+      ]);
+      expect(ok).toEqual({ accepted: true, state: "success" });
+      expect(poisoned).toEqual({ accepted: true, state: "up_for_retry" });
+      expect(failed).toEqual({ accepted: true, state: "up_for_retry" });
+      const [p0] = await database.db.select().from(xcom).where(eq(xcom.taskId, "p0"));
+      expect(p0!.value).toBe("fine");
+      expect(await database.db.select().from(xcom).where(eq(xcom.taskId, "p1"))).toHaveLength(0);
+      const [h1] = await database.db.select().from(taskInstanceHistory).where(eq(taskInstanceHistory.taskId, "p1"));
+      expect(h1).toMatchObject({ state: "failed" });
+      expect(h1!.error).toMatch(/outcome could not be stored/);
+      const lines = await database.db.select().from(taskLogs).where(and(eq(taskLogs.runId, "r"), sql`${taskLogs.taskId} in ('p0', 'p2')`));
+      expect(lines.map((l) => [l.taskId, l.line])).toEqual([["p2", "good line"]]);
+      await buffer.close();
+    });
+
     it("fails the last try (no retry left), records its duration, and writes a running-mark and a finish given in one batch", async () => {
       await database.db.update(taskInstances).set({ state: "queued", tryNumber: 2 }).where(eq(taskInstances.taskId, "t3"));
       const started = new Date(Date.now() - 1_500);
