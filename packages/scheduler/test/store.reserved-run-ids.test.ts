@@ -4,42 +4,22 @@
 // that interval is still created, as a scheduled run. The API and the CLI reach the same check
 // through createDagRun (their own tests: packages/api/test/api.run-ids.test.ts,
 // apps/cli/test/dags.commands.test.ts).
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDagRun, dagRuns, defaultRunId, migrate, type UpdraftDatabase } from "@updraft/db";
-import { createTestDatabase, type TestDatabase } from "@updraft/db/testing";
+import { describe, expect, it } from "vitest";
+import { createDagRun, dagRuns, defaultRunId } from "@updraft/db";
 import { eq } from "drizzle-orm";
-import { DagCache, planScheduledRuns, processDagsFolder } from "../src/index.ts";
+import { useStoreWorld } from "./support/store-world.ts";
+import { DagCache, planScheduledRuns } from "../src/index.ts";
 import { createDueScheduledRuns } from "../src/store/run-store.ts";
 
 const NOW = new Date("2026-03-10T12:00:00Z");
 
 describe.each(["postgres", "pglite"] as const)("run ids reserved for the scheduler (%s)", (driver) => {
-  let testDb: TestDatabase;
-  let database: UpdraftDatabase;
-  let folder: string;
-
-  beforeAll(async () => {
-    testDb = await createTestDatabase(driver);
-    database = await testDb.open();
-    await migrate(database);
-    folder = await mkdtemp(join(tmpdir(), "updraft-run-ids-"));
-    await writeFile(
-      join(folder, "daily.ts"),
-      `import { dag, task } from "@updraft/sdk";
+  const world = useStoreWorld(driver, {
+    "daily.ts": `import { dag, task } from "@updraft/sdk";
 export default dag({ dagId: "daily", schedule: "@daily", startDate: "2026-01-01T00:00:00Z", catchup: false }, () => void task({ taskId: "t" }, () => 1));`,
-    );
-    await processDagsFolder(database.db, { dagsFolder: folder, fileTimeoutMs: 60_000, pausedAtCreation: false });
-  }, 120_000);
-
-  afterAll(async () => {
-    await testDb?.drop();
-    if (folder) await rm(folder, { recursive: true, force: true });
   });
 
-  const manual = (runId: string) => createDagRun(database.db, { dagId: "daily", runId, runType: "manual", logicalDate: NOW });
+  const manual = (runId: string) => createDagRun(world.database.db, { dagId: "daily", runId, runType: "manual", logicalDate: NOW });
 
   it("refuses a manual run with the id of the scheduler's next run, which the scheduler then creates", async () => {
     const [due] = planScheduledRuns({ schedule: "@daily", startDate: new Date("2026-01-01T00:00:00Z"), catchup: false, lastLogicalDate: null, now: NOW, limit: 1 });
@@ -47,9 +27,9 @@ export default dag({ dagId: "daily", schedule: "@daily", startDate: "2026-01-01T
     expect(schedulersId).toBe("scheduled__2026-03-09T00:00:00.000Z");
     await expect(manual(schedulersId)).rejects.toMatchObject({ code: "UPDRAFT_INVALID_INPUT", message: expect.stringMatching(/reserved for scheduled runs/) });
 
-    const created = await createDueScheduledRuns(database.db, (await new DagCache().refresh(database.db)).values(), NOW);
+    const created = await createDueScheduledRuns(world.database.db, (await new DagCache().refresh(world.database.db)).values(), NOW);
     expect(created).toBe(1);
-    const runs = await database.db.select({ runId: dagRuns.runId, runType: dagRuns.runType }).from(dagRuns).where(eq(dagRuns.dagId, "daily"));
+    const runs = await world.database.db.select({ runId: dagRuns.runId, runType: dagRuns.runType }).from(dagRuns).where(eq(dagRuns.dagId, "daily"));
     expect(runs).toEqual([{ runId: schedulersId, runType: "scheduled" }]);
   });
 
