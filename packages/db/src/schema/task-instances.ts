@@ -48,20 +48,20 @@ export const taskInstances = pgTable(
       columns: [t.dagId, t.runId],
       foreignColumns: [dagRuns.dagId, dagRuns.runId],
     }).onDelete("cascade"),
+    // Every state change writes a new entry into each index (an indexed column changed, so the
+    // update is never HOT): the table keeps few. Task instances of a state across DAGs (active
+    // counts, lost and stale tries):
     index("task_instances_state_idx").on(t.state),
-    index("task_instances_state_priority_idx").on(t.state, t.priorityWeight),
-    index("task_instances_dag_id_run_id_idx").on(t.dagId, t.runId),
+    // A run's task instances of a state (runMayProgress's facts, a run's progress); the primary
+    // key's (dag_id, run_id) prefix serves whole-run reads.
+    index("task_instances_run_state_idx").on(t.dagId, t.runId, t.state),
     // The claim reads each DAG's best scheduled task instances (LATERAL per DAG with room) in
     // exactly this order (priority weight, the run's logical date, run id, task id; ids as "C"),
-    // so it reads `room` rows of the index and sorts nothing, however many are scheduled.
-    index("task_instances_claim_order_idx").on(
-      t.dagId,
-      t.state,
-      t.priorityWeight.desc(),
-      t.runLogicalDate,
-      sql`${t.runId} collate "C"`,
-      sql`${t.taskId} collate "C"`,
-    ),
+    // so it reads `room` rows of the index and sorts nothing, however many are scheduled. Only
+    // scheduled rows are in it.
+    index("task_instances_claim_order_idx")
+      .on(t.dagId, t.priorityWeight.desc(), t.runLogicalDate, sql`${t.runId} collate "C"`, sql`${t.taskId} collate "C"`)
+      .where(sql`${t.state} = 'scheduled'`),
   ],
 );
 

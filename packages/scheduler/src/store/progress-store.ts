@@ -35,8 +35,8 @@ function runKeys(runs: readonly RunKey[]): SQL {
 /** Task instance states that are not finished, besides "no state yet". */
 const UNFINISHED_STATES = TASK_INSTANCE_STATES.filter((s) => !FINISHED_TASK_STATES.has(s) && s !== "up_for_retry");
 
-// Each flag is an EXISTS on one state (or none), which task_instances_claim_order_idx (dag_id, state, …)
-// answers without walking the run's task instances.
+// Each flag is an EXISTS on one state (or none), which task_instances_run_state_idx (dag_id, run_id,
+// state) answers without walking the run's task instances.
 const runFacts = sql`
   exists (select 1 from task_instances ti where ti.dag_id = r.dag_id and ti.state is null and ti.run_id = r.run_id)
     or exists (select 1 from task_instances ti where ti.dag_id = r.dag_id and ti.state = 'up_for_retry' and ti.run_id = r.run_id) as movable,
