@@ -211,7 +211,7 @@ export class Scheduler {
       db,
       dags,
       { parallelism: limits.parallelism, defaultMaxActiveTasks: limits.maxActiveTasksPerDag, executorFreeSlots: executor.freeSlots() },
-      now,
+      this.now(), // queued_at is when the claim queued it (Airflow's queued_dttm), not when the pass began
     );
     if (claim.queued.length > 0) executor.execute(claim.queued);
     // Operator log (issue 13, item 5): one "queued" line per try.
