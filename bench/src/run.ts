@@ -151,7 +151,9 @@ async function withCluster(workerCount: number, work: (database: UpdraftDatabase
 const rows: Row[] = [];
 const memory: Record<number, { schedulerMiB: number; workerMiB: number }> = {};
 const baselines: Record<number, BaselineResult> = {};
-let latency: { totalSeconds: number; gapMedianMs: number; gapP99Ms: number } | undefined;
+let latency:
+  | { totalSeconds: number; gapMedianMs: number; gapP99Ms: number; reactionMedianMs: number; reactionP99Ms: number; pickupMedianMs: number; pickupP99Ms: number }
+  | undefined;
 
 console.log(`machine: ${JSON.stringify(machine())}`);
 console.log(`sizes: wide=${WIDE} runs=${RUNS}x10 chain=${CHAIN}; worker concurrency ${CONCURRENCY}\n`);
@@ -174,16 +176,25 @@ for (const n of WORKER_COUNTS) {
     if (n === 1 && !profileDir) {
       const gaps: number[] = [];
       const totals: number[] = [];
+      // Each gap in two parts: previous end -> next queued (the outcome's flush, the wake-up, the
+      // pass and the claim) and next queued -> next start (BullMQ, the worker, the running-mark).
+      const reaction: number[] = [];
+      const pickup: number[] = [];
       for (let r = 0; r < 5; r++) {
         const runId = `chain${r}`;
         await scenario(database, "chain40", [runId]);
         const tis = await database.db.select().from(taskInstances).where(and(eq(taskInstances.dagId, "chain40"), eq(taskInstances.runId, runId)));
         tis.sort((a, b) => a.taskId.localeCompare(b.taskId));
         totals.push((tis.at(-1)!.endDate!.getTime() - tis[0]!.startDate!.getTime()) / 1000);
-        for (let i = 1; i < tis.length; i++) gaps.push(tis[i]!.startDate!.getTime() - tis[i - 1]!.endDate!.getTime());
+        for (let i = 1; i < tis.length; i++) {
+          const [previous, next] = [tis[i - 1]!, tis[i]!];
+          gaps.push(next.startDate!.getTime() - previous.endDate!.getTime());
+          reaction.push(next.queuedAt!.getTime() - previous.endDate!.getTime());
+          pickup.push(next.startDate!.getTime() - next.queuedAt!.getTime());
+        }
       }
-      const g = summarise(gaps);
-      latency = { totalSeconds: summarise(totals).median, gapMedianMs: g.median, gapP99Ms: g.p99 };
+      const [g, r, p] = [summarise(gaps), summarise(reaction), summarise(pickup)];
+      latency = { totalSeconds: summarise(totals).median, gapMedianMs: g.median, gapP99Ms: g.p99, reactionMedianMs: r.median, reactionP99Ms: r.p99, pickupMedianMs: p.median, pickupP99Ms: p.p99 };
     }
   });
 }
@@ -204,6 +215,10 @@ const perTi = (label: string) => rows.find((r) => r.workers === 2 && r.scenario.
 console.log(`\nwide run vs ${RUNS}x10 per TI (2 workers): ${(perTi("1 run") / perTi(`${RUNS} runs`)).toFixed(2)}; with ${HISTORY.toLocaleString("en")} finished TIs in history vs without: ${(perTi(`${RUNS}x10,`) / perTi(`${RUNS} runs`)).toFixed(2)}`);
 const base1 = baselines[1]!;
 console.log(`\nlatency (1 worker): chain of ${CHAIN} no-op tasks ${latency!.totalSeconds.toFixed(3)} s; task-to-task gap median ${latency!.gapMedianMs} ms, p99 ${latency!.gapP99Ms} ms`);
+console.log(
+  `  end -> next queued (flush, wake-up, pass, claim): median ${latency!.reactionMedianMs} ms, p99 ${latency!.reactionP99Ms} ms; ` +
+    `queued -> start (BullMQ, worker, running-mark): median ${latency!.pickupMedianMs} ms, p99 ${latency!.pickupP99Ms} ms`,
+);
 console.log(`raw BullMQ round trip: median ${base1.roundTripMedianMs.toFixed(2)} ms, p99 ${base1.roundTripP99Ms.toFixed(2)} ms; gap ratio (median) ${(latency!.gapMedianMs / base1.roundTripMedianMs).toFixed(1)}x`);
 for (const n of WORKER_COUNTS) console.log(`peak RSS with ${n} worker(s): scheduler ${memory[n]!.schedulerMiB} MiB, worker ${memory[n]!.workerMiB} MiB (task processes not included)`);
 
