@@ -15,7 +15,7 @@ import { claimTaskInstances } from "./store/claim-store.ts";
 import { DagCache } from "./store/dag-cache.ts";
 import { LostTryWatch } from "./lost-try-watch.ts";
 import type { LostTry, LostTryThresholds } from "./store/lost-tries-store.ts";
-import { progressRunningRuns, runsWithDueRetries } from "./store/progress-store.ts";
+import { progressRunningRuns } from "./store/progress-store.ts";
 import { updateNextDagruns } from "./store/next-dagrun-store.ts";
 import { createDueScheduledRuns, startQueuedRuns } from "./store/run-store.ts";
 import { runKey } from "./store/run-key.ts";
@@ -196,7 +196,7 @@ export class Scheduler {
     }
     let progress;
     if (full) progress = await progressRunningRuns(db, dags, now, "all", { verified: this.verified });
-    else progress = await progressRunningRuns(db, dags, now, [...dirty, ...(await runsWithDueRetries(db, now))]);
+    else progress = await progressRunningRuns(db, dags, now, dirty, { dueRetries: true });
     for (const run of progress.timedOut) this.options.logger.warn({ dagId: run.dagId, runId: run.runId }, `run failed: ${run.reason}`);
     if (this.callbackRunner && progress.ended.length > 0) {
       const reasons = new Map(progress.timedOut.map((t) => [runKey(t.dagId, t.runId), t.reason]));

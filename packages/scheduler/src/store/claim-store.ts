@@ -62,13 +62,20 @@ export type CandidateRow = QueuedRow & { poolSlots: number };
  * out others) and the pure selection over them. "Why waiting" calls the same function.
  */
 export async function planClaim(db: Pick<UpdraftDb, "execute">, dags: ReadonlyMap<string, CachedDag>, limits: ClaimLimits): Promise<ClaimPlan> {
-  const active = await db.execute<{ dag_id: string; pool: string; n: number | string; slots: number | string | null }>(sql`
-    select dag_id, pool, count(*) as n, sum(pool_slots) as slots from task_instances where state in ('queued', 'running') group by dag_id, pool`);
-  const poolRows = await db.execute<{ name: string; slots: number }>(sql`select name, slots from pools`);
+  // The task instances in use per DAG and pool, and the pools' sizes: one round trip.
+  const use = await db.execute<{ dag_id: string | null; pool: string; n: number | string; slots: number | string | null }>(sql`
+    select dag_id, pool, count(*) as n, sum(pool_slots) as slots from task_instances where state in ('queued', 'running') group by dag_id, pool
+    union all
+    select null, name, 0, slots from pools`);
   const perDag = new Map<string, number>();
   const occupied = new Map<string, number>();
+  const poolSizes: Array<[string, number]> = [];
   let total = 0;
-  for (const row of active.rows) {
+  for (const row of use.rows) {
+    if (row.dag_id === null) {
+      poolSizes.push([row.pool, Number(row.slots)]);
+      continue;
+    }
     perDag.set(row.dag_id, (perDag.get(row.dag_id) ?? 0) + Number(row.n));
     occupied.set(row.pool, (occupied.get(row.pool) ?? 0) + Number(row.slots ?? 0));
     total += Number(row.n);
@@ -92,7 +99,7 @@ export async function planClaim(db: Pick<UpdraftDb, "execute">, dags: ReadonlyMa
     executorFreeSlots: limits.executorFreeSlots,
     activePerDag: perDag,
     maxActiveTasks: (dagId) => dags.get(dagId)?.serialized.maxActiveTasks ?? limits.defaultMaxActiveTasks,
-    pools: new Map(poolRows.rows.map((p) => [p.name, { slots: Number(p.slots), occupied: occupied.get(p.name) ?? 0 }])),
+    pools: new Map(poolSizes.map(([name, slots]) => [name, { slots, occupied: occupied.get(name) ?? 0 }])),
     activePerTask,
     maxActiveTisPerDag: (dagId, taskId) => dags.get(dagId)?.tasks.get(taskId)?.maxActiveTisPerDag ?? null,
   };

@@ -49,6 +49,12 @@ export interface ProgressOptions {
    * is not checked (nor read for it) again. @defaultValue none: every run is checked on "all"
    */
   verified?: Map<string, string>;
+  /**
+   * With a list of runs: also every running run with an `up_for_retry` task instance whose retry
+   * delay has passed at `now`, found by the same statement that reads the runs' facts (no round
+   * trip of its own). @defaultValue false
+   */
+  dueRetries?: boolean;
 }
 
 /**
@@ -64,15 +70,20 @@ export async function progressRunningRuns(
   scope: readonly RunKey[] | "all" = "all",
   options: ProgressOptions = {},
 ): Promise<ProgressResult> {
-  if (scope !== "all" && scope.length === 0) return { transitions: 0, finishedRuns: 0, ended: [], timedOut: [], runs: 0 };
-  // A change in a run may release the next run's `dependsOnPast` tasks: look at that run too.
+  if (scope !== "all" && scope.length === 0 && !options.dueRetries) return { transitions: 0, finishedRuns: 0, ended: [], timedOut: [], runs: 0 };
+  // A change in a run may release the next run's `dependsOnPast` tasks: look at that run too. (A
+  // retry coming due releases nothing there: the previous try did not succeed.)
   if (scope !== "all") scope = [...scope, ...(await followingRuns(db, dags, scope))];
+  const dueRetries = options.dueRetries
+    ? sql` or (r.dag_id, r.run_id) in (select ti.dag_id, ti.run_id from task_instances ti
+        where ti.state = 'up_for_retry' and (ti.next_retry_at is null or ti.next_retry_at <= ${now.toISOString()}::timestamptz))`
+    : sql``;
   const looked = (
     await db.execute<{ id: number; dag_id: string; run_id: string; start_date: string | Date | null; movable: boolean; active: boolean }>(
       scope === "all"
         ? sql`select r.id, r.dag_id, r.run_id, r.start_date, ${runFacts} from dag_runs r where r.state = 'running'`
         : sql`select r.id, r.dag_id, r.run_id, r.start_date, ${runFacts} from dag_runs r
-            where r.state = 'running' and r.id in (select r2.id from dag_runs r2 join ${runKeys(scope)} on r2.dag_id = k.dag_id and r2.run_id = k.run_id)`,
+            where r.state = 'running' and (r.id in (select r2.id from dag_runs r2 join ${runKeys(scope)} on r2.dag_id = k.dag_id and r2.run_id = k.run_id)${dueRetries})`,
     )
   ).rows.map((r) => ({ id: Number(r.id), dagId: r.dag_id, runId: r.run_id, startDate: r.start_date === null ? null : new Date(r.start_date), movable: r.movable, active: r.active }));
   // The DAG may have gained or lost tasks since the run started (Airflow's verify_integrity). DAG
@@ -192,14 +203,6 @@ async function applyTimeouts(db: UpdraftDb, timedOut: ReadonlyArray<{ id: number
   const rows = await db.execute<{ id: number | string }>(sql`update dag_runs set state = 'failed', end_date = ${at}::timestamptz
     where id = any(${param(timedOut.map((t) => t.id))}::bigint[]) and state = 'running' returning id`);
   return rows.rows.map((r) => Number(r.id));
-}
-
-/** Running runs with a task instance whose retry delay has passed (they need a look now). */
-export async function runsWithDueRetries(db: UpdraftDb, now: Date): Promise<RunKey[]> {
-  const rows = await db.execute<{ dag_id: string; run_id: string }>(sql`
-    select distinct dag_id, run_id from task_instances
-    where state = 'up_for_retry' and (next_retry_at is null or next_retry_at <= ${now.toISOString()}::timestamptz)`);
-  return rows.rows.map((r) => ({ dagId: r.dag_id, runId: r.run_id }));
 }
 
 type Change = ProgressTransition & { dagId: string; runId: string; from: TaskInstanceSnapshot["state"] };
