@@ -31,7 +31,10 @@ interface Pending<T> {
   reject: (error: unknown) => void;
 }
 
-/** One queue of writes that flushes on its own: at most one flush in flight, batched by a short timer. */
+/**
+ * One queue of writes that flushes on its own: at most one flush in flight; what arrives meanwhile
+ * forms the next batch, which starts after `delayMs` (0: on the next turn of the event loop).
+ */
 class FlushLane<E> {
   entries: E[] = [];
   /** Cancels the pending start (a timeout, or an immediate for a delay of 0). */
