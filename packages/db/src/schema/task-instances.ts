@@ -52,9 +52,11 @@ export const taskInstances = pgTable(
     // update is never HOT): the table keeps few. Task instances of a state across DAGs (active
     // counts, lost and stale tries):
     index("task_instances_state_idx").on(t.state),
-    // A run's task instances of a state (runMayProgress's facts, a run's progress); the primary
-    // key's (dag_id, run_id) prefix serves whole-run reads.
-    index("task_instances_run_state_idx").on(t.dagId, t.runId, t.state),
+    // A run's task instances of a state (runMayProgress's facts), and one task instance fenced by
+    // its state (the running-mark, the outcome): with task_id last, a keyed write finds its row
+    // whichever of this index and the primary key the planner picks, also before a new
+    // database has statistics. The primary key's (dag_id, run_id) prefix serves whole-run reads.
+    index("task_instances_run_state_idx").on(t.dagId, t.runId, t.state, t.taskId),
     // The claim reads each DAG's best scheduled task instances (LATERAL per DAG with room) in
     // exactly this order (priority weight, the run's logical date, run id, task id; ids as "C"),
     // so it reads `room` rows of the index and sorts nothing, however many are scheduled. Only
