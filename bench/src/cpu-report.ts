@@ -51,6 +51,15 @@ export function printCpuTable(lines: readonly CpuLine[], targetPerSecond: number
   }
 }
 
+/** Prints what each idle cluster used, in CPU seconds per wall second by role (1.00 = one core). */
+export function printIdleCpu(idle: ReadonlyArray<{ workers: number; cpu: CpuAccount }>): void {
+  for (const { workers, cpu } of idle) {
+    const perSecond = (role: Role) => (cpu.counted.includes(role) ? (cpu.seconds[role] / cpu.wallSeconds).toFixed(3) : "-");
+    const roles = COLUMNS.map(([role, label]) => `${label} ${perSecond(role)}`).join(", ");
+    console.log(`idle cluster, ${workers} worker(s), CPU s per second over ${cpu.wallSeconds.toFixed(1)} s: ${roles}; own ${(accountTotals(cpu).own / cpu.wallSeconds).toFixed(3)}`);
+  }
+}
+
 /** Prints each scenario's statement profile, or the line saying how to get one. */
 export function printStatementProfiles(profiles: ReadonlyArray<{ workers: number; scenario: string; items: number; profile: StatementProfile | undefined }>): void {
   if (profiles.every((p) => p.profile === undefined)) {

@@ -23,7 +23,7 @@ import { memoryMiB, processStats, startUpdraft, stop } from "./processes.ts";
 import { printProfiles } from "./profile-summary.ts";
 import { dagFolderBench, printDagFolder } from "./dag-folder.ts";
 import { printStartup, startupBench } from "./startup.ts";
-import { printCpuTable, printStatementProfiles, type CpuLine } from "./cpu-report.ts";
+import { printCpuTable, printIdleCpu, printStatementProfiles, type CpuLine } from "./cpu-report.ts";
 import type { CpuAccount, RoleRoots } from "./cpu-roles.ts";
 import { CpuSampler } from "./cpu-sampler.ts";
 import { statementProfiler, type StatementProfile, type StatementProfiler } from "./pg-statements.ts";
@@ -181,6 +181,7 @@ async function withCluster(workerCount: number, work: (database: UpdraftDatabase
 
 const rows: Row[] = [];
 const memory: Record<number, { schedulerMiB: number; workerMiB: number }> = {};
+const idleCpu: Record<number, CpuAccount> = {};
 const baselines: Record<number, BaselineResult> = {};
 let latency: { totalSeconds: number; gapMedianMs: number; gapP99Ms: number } | undefined;
 
@@ -192,6 +193,11 @@ for (const n of WORKER_COUNTS) {
   memory[n] = await withCluster(n, async (database, probe) => {
     // Warm-up: task processes import the DAG files once.
     await scenario(database, "ten", ["warmup"]);
+    // What the cluster burns with nothing to do (polling, heartbeats): a cost per second, not per TI.
+    const idle = new CpuSampler(probe.roots, postgresClassifier(database));
+    idle.start();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    idleCpu[n] = await idle.stop();
     const base = { workers: n, baselinePerSecond: baselines[n]!.perSecond, ratio: 0 };
     const wide = await measured(database, probe, "wide", ["wide"], WIDE);
     rows.push({ ...base, scenario: `1 run x ${WIDE} tasks`, taskInstances: WIDE, perSecond: WIDE / wide.seconds, ...wide });
@@ -235,6 +241,7 @@ for (const n of WORKER_COUNTS) {
   for (const r of rows.filter((row) => row.workers === n)) cpuLines.push({ workers: n, scenario: r.scenario, items: r.taskInstances, cpu: r.cpu });
 }
 printCpuTable(cpuLines, 2_000);
+printIdleCpu(WORKER_COUNTS.map((n) => ({ workers: n, cpu: idleCpu[n]! })));
 printStatementProfiles(rows.map((r) => ({ workers: r.workers, scenario: r.scenario, items: r.taskInstances, profile: r.postgresStatements })));
 if (profileDir) {
   printProfiles(profileDir, roles);
@@ -257,5 +264,5 @@ printDagFolder(dagFolder);
 
 const out = fileURLToPath(new URL("../../artifacts/bench.json", import.meta.url));
 mkdirSync(join(out, ".."), { recursive: true });
-writeFileSync(out, JSON.stringify({ machine: machine(), sizes: { wide: WIDE, runs: RUNS, chain: CHAIN, concurrency: CONCURRENCY }, rows, latency, baselines, memory, startup, dagFolder }, null, 2));
+writeFileSync(out, JSON.stringify({ machine: machine(), sizes: { wide: WIDE, runs: RUNS, chain: CHAIN, concurrency: CONCURRENCY }, rows, latency, baselines, memory, idleCpu, startup, dagFolder }, null, 2));
 console.log(`\nJSON: ${out}`);
