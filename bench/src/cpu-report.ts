@@ -38,8 +38,9 @@ export function per1000(line: CpuLine): Record<Role | "own" | "budget" | "rest" 
 export function printCpuTable(lines: readonly CpuLine[], targetPerSecond: number): void {
   const cores = lines[0]?.cpu.cores ?? 0;
   console.log(`\nCPU by role, CPU seconds per 1,000 TIs (jobs for raw BullMQ): utime+stime from /proc, sampled every 150 ms.`);
-  console.log(`budget = wall x ${cores} cores; own = the roles to its left; other DBs = backends of other databases on the`);
-  console.log(`same Postgres; rest = every other process on the box; "-" = not measured. At ${targetPerSecond.toLocaleString("en")} TI/s the budget is ${((cores * 1000) / targetPerSecond).toFixed(2)}.`);
+  console.log(`budget = wall x ${cores} cores; bench = this process (for raw BullMQ: its producer and worker); own = the roles`);
+  console.log(`to its left; other DBs = backends of other databases on the same Postgres; rest = every other process on the`);
+  console.log(`box; "-" = not measured. At ${targetPerSecond.toLocaleString("en")} TI/s the budget is ${((cores * 1000) / targetPerSecond).toFixed(2)}.`);
   console.log(`workers  scenario                    budget   sched workers   tasks postgres   redis   bench     own  own % other DBs    rest    idle`);
   for (const line of lines) {
     const v = per1000(line);
