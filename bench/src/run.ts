@@ -1,5 +1,7 @@
 // Statements per TI are counted in-process (a node-postgres query counter preloaded into the
-// scheduler and workers); scheduler CPU is its process.cpuUsage().
+// scheduler and workers); scheduler CPU is its process.cpuUsage(). A second table accounts every
+// scenario's CPU by role from /proc (cpu-sampler.ts), and pg_stat_statements, when the server
+// loads it, names the statements that took Postgres's time.
 // `pnpm bench`: end-to-end throughput and latency of the distributed executor on local Postgres
 // and Redis, with real scheduler and worker processes, against raw BullMQ doing the same number of
 // no-op jobs with the same concurrency in the same run. Prints a table and writes JSON.
@@ -21,6 +23,11 @@ import { memoryMiB, processStats, startUpdraft, stop } from "./processes.ts";
 import { printProfiles } from "./profile-summary.ts";
 import { dagFolderBench, printDagFolder } from "./dag-folder.ts";
 import { printStartup, startupBench } from "./startup.ts";
+import { printCpuTable, printIdleCpu, printStatementProfiles, type CpuLine } from "./cpu-report.ts";
+import type { CpuAccount, RoleRoots } from "./cpu-roles.ts";
+import { CpuSampler } from "./cpu-sampler.ts";
+import { statementProfiler, type StatementProfile, type StatementProfiler } from "./pg-statements.ts";
+import { postgresClassifier, postgresRoots, redisPid } from "./service-pids.ts";
 import { machine, summarise } from "./stats.ts";
 
 const quick = process.argv.includes("--quick");
@@ -53,10 +60,18 @@ interface Row {
   statementsPerTi: number;
   /** Scheduler CPU seconds (process.cpuUsage) per 1,000 task instances. */
   schedulerCpuPer1000: number;
+  /** CPU by role over the scenario, from /proc. */
+  cpu: CpuAccount;
+  /** pg_stat_statements over the scenario, when the server loads it. */
+  postgresStatements: StatementProfile | undefined;
 }
 
-/** Statements and scheduler CPU so far, for the cluster's processes. */
-type Probe = () => { statements: number; schedulerCpu: number };
+/** What a scenario is measured with: statements and scheduler CPU so far, the roles' processes, pg_stat_statements. */
+interface Probe {
+  counts: () => { statements: number; schedulerCpu: number };
+  roots: RoleRoots;
+  statements: StatementProfiler | undefined;
+}
 
 async function waitForRuns(database: UpdraftDatabase, dagId: string, runIds: string[]): Promise<void> {
   for (;;) {
@@ -82,11 +97,22 @@ async function scenario(database: UpdraftDatabase, dagId: string, runIds: string
 }
 
 async function measured(database: UpdraftDatabase, probe: Probe, dagId: string, runIds: string[], tis: number) {
-  const before = probe();
+  await probe.statements?.reset();
+  const before = probe.counts();
+  const sampler = new CpuSampler(probe.roots, postgresClassifier(database));
+  sampler.start();
   const seconds = await scenario(database, dagId, runIds);
+  const cpu = await sampler.stop();
+  const postgresStatements = await probe.statements?.profile();
   await new Promise((resolve) => setTimeout(resolve, 300)); // let the stats files catch up
-  const after = probe();
-  return { seconds, statementsPerTi: (after.statements - before.statements) / tis, schedulerCpuPer1000: ((after.schedulerCpu - before.schedulerCpu) * 1000) / tis };
+  const after = probe.counts();
+  return {
+    seconds,
+    statementsPerTi: (after.statements - before.statements) / tis,
+    schedulerCpuPer1000: ((after.schedulerCpu - before.schedulerCpu) * 1000) / tis,
+    cpu,
+    postgresStatements,
+  };
 }
 
 // Finished history the scheduler must not pay for: `rows` finished task instances (and as many
@@ -107,6 +133,7 @@ async function withCluster(workerCount: number, work: (database: UpdraftDatabase
   const database = await testDb.open();
   const folder = await mkdtemp(join(tmpdir(), "updraft-bench-"));
   for (const [name, source] of Object.entries(DAGS)) await writeFile(join(folder, name), source);
+  const statements = await statementProfiler(database);
   await migrate(database);
   await processDagsFolder(database.db, { dagsFolder: folder, fileTimeoutMs: 60_000, pausedAtCreation: false });
   const statsDir = await mkdtemp(join(tmpdir(), "updraft-bench-stats-"));
@@ -130,10 +157,14 @@ async function withCluster(workerCount: number, work: (database: UpdraftDatabase
       if ((row?.n ?? 0) >= workerCount) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const probe: Probe = () => ({
-      statements: [scheduler, ...workerProcs].reduce((sum, p) => sum + processStats(statsDir, p.pid!).statements, 0),
-      schedulerCpu: processStats(statsDir, scheduler.pid!).cpuSeconds,
-    });
+    const probe: Probe = {
+      counts: () => ({
+        statements: [scheduler, ...workerProcs].reduce((sum, p) => sum + processStats(statsDir, p.pid!).statements, 0),
+        schedulerCpu: processStats(statsDir, scheduler.pid!).cpuSeconds,
+      }),
+      roots: { ...(await postgresRoots(database)), scheduler: scheduler.pid!, workers: workerProcs.map((w) => w.pid!), redis: redisServer, bench: process.pid },
+      statements,
+    };
     await work(database, probe);
     return {
       schedulerMiB: memoryMiB(scheduler.pid!).peakRss,
@@ -150,18 +181,25 @@ async function withCluster(workerCount: number, work: (database: UpdraftDatabase
 
 const rows: Row[] = [];
 const memory: Record<number, { schedulerMiB: number; workerMiB: number }> = {};
+const idleCpu: Record<number, CpuAccount> = {};
 const baselines: Record<number, BaselineResult> = {};
 let latency:
   | { totalSeconds: number; gapMedianMs: number; gapP99Ms: number; reactionMedianMs: number; reactionP99Ms: number; pickupMedianMs: number; pickupP99Ms: number }
   | undefined;
 
+const redisServer = await redisPid(REDIS_URL);
 console.log(`machine: ${JSON.stringify(machine())}`);
 console.log(`sizes: wide=${WIDE} runs=${RUNS}x10 chain=${CHAIN}; worker concurrency ${CONCURRENCY}\n`);
 for (const n of WORKER_COUNTS) {
-  baselines[n] = await bullmqBaseline(REDIS_URL, WIDE, CONCURRENCY * n);
+  baselines[n] = await bullmqBaseline(REDIS_URL, WIDE, CONCURRENCY * n, { bench: process.pid, redis: redisServer });
   memory[n] = await withCluster(n, async (database, probe) => {
     // Warm-up: task processes import the DAG files once.
     await scenario(database, "ten", ["warmup"]);
+    // What the cluster burns with nothing to do (polling, heartbeats): a cost per second, not per TI.
+    const idle = new CpuSampler(probe.roots, postgresClassifier(database));
+    idle.start();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    idleCpu[n] = await idle.stop();
     const base = { workers: n, baselinePerSecond: baselines[n]!.perSecond, ratio: 0 };
     const wide = await measured(database, probe, "wide", ["wide"], WIDE);
     rows.push({ ...base, scenario: `1 run x ${WIDE} tasks`, taskInstances: WIDE, perSecond: WIDE / wide.seconds, ...wide });
@@ -207,6 +245,15 @@ for (const r of rows) {
     `${pad(r.workers, 7)}  ${r.scenario.padEnd(26)} ${pad(r.taskInstances, 6)} ${pad(r.seconds.toFixed(2), 9)} ${pad(r.perSecond.toFixed(0), 6)} ${pad(r.baselinePerSecond.toFixed(0), 18)} ${pad(r.ratio.toFixed(3), 7)} ${pad(r.statementsPerTi.toFixed(2), 9)} ${pad(r.schedulerCpuPer1000.toFixed(3), 20)}`,
   );
 }
+const cpuLines: CpuLine[] = [];
+for (const n of WORKER_COUNTS) {
+  const b = baselines[n]!;
+  if (b.cpu) cpuLines.push({ workers: n, scenario: `raw BullMQ ${b.jobs} jobs, c=${CONCURRENCY * n}`, items: b.jobs, cpu: b.cpu });
+  for (const r of rows.filter((row) => row.workers === n)) cpuLines.push({ workers: n, scenario: r.scenario, items: r.taskInstances, cpu: r.cpu });
+}
+printCpuTable(cpuLines, 2_000);
+printIdleCpu(WORKER_COUNTS.map((n) => ({ workers: n, cpu: idleCpu[n]! })));
+printStatementProfiles(rows.map((r) => ({ workers: r.workers, scenario: r.scenario, items: r.taskInstances, profile: r.postgresStatements })));
 if (profileDir) {
   printProfiles(profileDir, roles);
   process.exit(0);
@@ -232,5 +279,5 @@ printDagFolder(dagFolder);
 
 const out = fileURLToPath(new URL("../../artifacts/bench.json", import.meta.url));
 mkdirSync(join(out, ".."), { recursive: true });
-writeFileSync(out, JSON.stringify({ machine: machine(), sizes: { wide: WIDE, runs: RUNS, chain: CHAIN, concurrency: CONCURRENCY }, rows, latency, baselines, memory, startup, dagFolder }, null, 2));
+writeFileSync(out, JSON.stringify({ machine: machine(), sizes: { wide: WIDE, runs: RUNS, chain: CHAIN, concurrency: CONCURRENCY }, rows, latency, baselines, memory, idleCpu, startup, dagFolder }, null, 2));
 console.log(`\nJSON: ${out}`);
