@@ -2,13 +2,14 @@
 // exits cannot take the caller down: each such file becomes an import error and the rest load.
 import { fork, type ChildProcess } from "node:child_process";
 import { relative } from "node:path";
-import { UpdraftError, hashSerializedDag, type SerializedDag } from "@updraft/core";
+import { UpdraftError, type SerializedDag } from "@updraft/core";
 import { discoverDagFiles } from "./discover.ts";
 import { siblingModule, updraftNodeArgs } from "./node-args.ts";
 import type { ParseMessage, ParseRequest } from "./protocol.ts";
 
 export interface LoadedDag {
   serialized: SerializedDag;
+  /** hashSerializedDag of `serialized`, computed in the parse process. */
   hash: string;
 }
 
@@ -39,7 +40,7 @@ export interface LoadOptions {
   filesPerProcess?: number;
 }
 
-type FileOutcome = { file: string; dags: SerializedDag[] } | { file: string; message: string };
+type FileOutcome = { file: string; dags: LoadedDag[] } | { file: string; message: string };
 
 /**
  * Parses every DAG file of `options.dagsFolder` in child processes: at most `processes` at once,
@@ -134,14 +135,14 @@ function collect(dagsFolder: string, outcomes: FileOutcome[]): Pick<DagBagResult
       importErrors.push({ filename, message: outcome.message });
       continue;
     }
-    const clash = outcome.dags.find((d, i) => dags.has(d.dagId) || outcome.dags.findIndex((o) => o.dagId === d.dagId) !== i);
+    const clash = outcome.dags.map((d) => d.serialized).find((d, i) => dags.has(d.dagId) || outcome.dags.findIndex((o) => o.serialized.dagId === d.dagId) !== i);
     if (clash) {
       const first = dags.get(clash.dagId)?.serialized.fileloc ?? filename;
       const error = new UpdraftError("UPDRAFT_DAG_DUPLICATE_ID", `DAG "${clash.dagId}" is already defined in ${first}`);
       importErrors.push({ filename, message: error.describe() });
       continue;
     }
-    for (const serialized of outcome.dags) dags.set(serialized.dagId, { serialized, hash: hashSerializedDag(serialized) });
+    for (const loaded of outcome.dags) dags.set(loaded.serialized.dagId, loaded);
   }
   return { dags: [...dags.values()].sort((a, b) => a.serialized.dagId.localeCompare(b.serialized.dagId)), importErrors };
 }

@@ -8,7 +8,8 @@ export interface ParseRequest {
 
 export type ParseMessage =
   | { type: "start"; file: string }
-  | { type: "parsed"; file: string; dags: SerializedDag[] }
+  /** Each DAG with its content hash (hashSerializedDag), computed here rather than in the parent. */
+  | { type: "parsed"; file: string; dags: Array<{ serialized: SerializedDag; hash: string }> }
   | { type: "failed"; file: string; message: string }
   /** Every file was handled; the child exits now, whatever timers the files left running. */
   | { type: "done" };

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashSerializedDag } from "@updraft/core";
 import { loadDagsFolder, type DagBagResult } from "../src/index.ts";
 
 const GOOD = `import { bash, chain, dag, task } from "@updraft/sdk";
@@ -57,6 +58,8 @@ describe("loadDagsFolder", () => {
     expect(good.serialized.fileloc).toBe("good.ts");
     expect(good.serialized.tasks.map((t) => t.taskId)).toEqual(["a", "b"]);
     expect(good.hash).toMatch(/^[0-9a-f]{64}$/);
+    // Hashed in the parse process: the same hash the parent would compute from what it received.
+    for (const d of result.dags) expect(d.hash).toBe(hashSerializedDag(d.serialized));
     expect(result.files).toBe(Object.keys(BROKEN).length + 2);
   });
 
