@@ -92,6 +92,18 @@ describe("loadDagsFolder", () => {
     expect(spread.importErrors.find((e) => e.filename === "zz_duplicate_dag_id.ts")?.message).toContain("UPDRAFT_DAG_DUPLICATE_ID");
   }, 60_000);
 
+  it("takes a DAG the caller holds with the same hash from the caller instead of the parse process", async () => {
+    const good = result.dags.find((d) => d.serialized.dagId === "good")!;
+    const plain = result.dags.find((d) => d.serialized.dagId === "plain_js")!;
+    // Marked copies: which object comes back tells whether the parse process sent the DAG.
+    const held = { serialized: { ...good.serialized, description: "held by the caller" }, hash: good.hash };
+    const outdated = { serialized: { ...plain.serialized, description: "outdated" }, hash: "0".repeat(64) };
+    const again = await loadDagsFolder({ dagsFolder: folder, fileTimeoutMs: 3_000, known: new Map([["good", held], ["plain_js", outdated]]) });
+    expect(again.dags.find((d) => d.serialized.dagId === "good")).toBe(held);
+    expect(again.dags.find((d) => d.serialized.dagId === "plain_js")).toEqual(plain);
+    expect(again.dags.map((d) => [d.serialized.dagId, d.hash])).toEqual(result.dags.map((d) => [d.serialized.dagId, d.hash]));
+  }, 60_000);
+
   it("refuses a missing folder with a typed error", async () => {
     await expect(loadDagsFolder({ dagsFolder: join(folder, "nope"), fileTimeoutMs: 1_000 })).rejects.toMatchObject({
       code: "UPDRAFT_DAGS_FOLDER_MISSING",
