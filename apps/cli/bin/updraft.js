@@ -2,8 +2,8 @@
 // The `updraft` command. Runs the compiled CLI (dist/, made by `pnpm build`) in this process with
 // plain node. The shebang caps V8's young generation at 4 MiB per semi-space (node's default grows
 // it to 16): the scheduler and a worker keep a live heap of ~30 MiB, and the default young
-// generation added 24 MiB of RSS to each, plus as much again to the old generation's GC limit,
-// for no measurable throughput (bench:memory: RSS and CPU seconds, NODE_FLAGS to compare).
+// generation added 24 MiB of RSS to each, and its size raises the old generation's GC limit too;
+// the cap costs no measurable CPU (bench:memory prints RSS and CPU seconds; NODE_FLAGS compares).
 // V8 reads the size only at start, so it is a node flag: the Docker image (ENTRYPOINT updraft)
 // and the npm/pnpm bin shims (which copy a shebang's flags) start node with it; `node
 // bin/updraft.js` does not, so the benchmarks read the flags from this line (bench/src/processes.ts).
