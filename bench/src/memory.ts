@@ -4,7 +4,8 @@
 // and RUNS x 10, and prints each process's peak RSS (VmHWM) after each step, the largest task
 // process, each service's CPU seconds, and the V8 breakdown at its RSS peak (memory-probe.mjs).
 //   WIDE=10000 RUNS=500 WORKERS=1   sizes (defaults as here)
-//   NODE_FLAGS="--max-semi-space-size=1"   node flags for the scheduler and workers, to compare
+//   NODE_FLAGS="--max-semi-space-size=16"  node flags for the scheduler and workers, after the bin's
+//                                          own (its shebang's); "=16" is node's default young generation
 // Needs `pnpm build`.
 import type { ChildProcess } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
@@ -15,7 +16,7 @@ import { createDagRun, dagRuns, migrate, wakeScheduler, workers, type UpdraftDat
 import { createTestDatabase } from "@updraft/db/testing";
 import { processDagsFolder } from "@updraft/scheduler";
 import { and, count, eq, inArray } from "drizzle-orm";
-import { memoryMiB, processStats, startUpdraft, stop } from "./processes.ts";
+import { memoryMiB, processStats, startUpdraft, stop, updraftNodeFlags } from "./processes.ts";
 
 const WIDE = Number(process.env.WIDE ?? 10_000);
 const RUNS = Number(process.env.RUNS ?? 500);
@@ -88,14 +89,14 @@ try {
   }, 100);
   const report = (step: string) =>
     console.log(
-      `${step.padEnd(28)} peak RSS MiB: scheduler ${memoryMiB(scheduler.pid!).peakRss}, worker(s) ${workerProcs.map((w) => memoryMiB(w.pid!).peakRss).join(", ")}, largest task process ${Math.max(0, ...taskPeak.values())}`,
+      `${process.env.BENCH_TIMELINE ? `[${Date.now()}] ` : ""}${step.padEnd(28)} peak RSS MiB: scheduler ${memoryMiB(scheduler.pid!).peakRss}, worker(s) ${workerProcs.map((w) => memoryMiB(w.pid!).peakRss).join(", ")}, largest task process ${Math.max(0, ...taskPeak.values())}`,
     );
   for (;;) {
     const [row] = await database.db.select({ n: count() }).from(workers).where(eq(workers.state, "online"));
     if ((row?.n ?? 0) >= WORKERS) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  console.log(`wide=${WIDE} runs=${RUNS}x10 workers=${WORKERS} flags=${FLAGS.join(" ") || "(none)"}`);
+  console.log(`wide=${WIDE} runs=${RUNS}x10 workers=${WORKERS} node flags=${[...updraftNodeFlags(), ...FLAGS].join(" ") || "(none)"} pids: scheduler ${scheduler.pid}, worker(s) ${workerProcs.map((w) => w.pid).join(", ")}`);
   report("idle");
   await runScenario(database, "ten", ["warmup"]);
   report("warm-up (1 x 10)");

@@ -8,6 +8,17 @@ import { fileURLToPath } from "node:url";
 const MAIN = fileURLToPath(new URL("../../apps/cli/bin/updraft.js", import.meta.url));
 const COUNTER = new URL("./count-queries.mjs", import.meta.url).href;
 
+/**
+ * The node flags the `updraft` command starts with: those of its bin's shebang
+ * (`#!/usr/bin/env -S node <flags>`), which the Docker image and the bin shims use, so a benchmark
+ * that runs `node bin/updraft.js` measures the process users run.
+ */
+export function updraftNodeFlags(bin: string = MAIN): string[] {
+  const shebang = readFileSync(bin, "utf8").split("\n", 1)[0] ?? "";
+  const match = /^#!\S*env(?:\s+-S)?\s+node((?:\s+--\S+)*)\s*$/.exec(shebang);
+  return match ? match[1]!.trim().split(/\s+/).filter(Boolean) : [];
+}
+
 /** Statements sent and CPU seconds used so far by a process started with BENCH_STATS_DIR. */
 export function processStats(dir: string, pid: number): { statements: number; cpuSeconds: number } {
   try {
@@ -19,12 +30,14 @@ export function processStats(dir: string, pid: number): { statements: number; cp
 
 /**
  * Starts `updraft <args>`; with `cpuProfileDir`, V8 writes the process's CPU profile there on exit.
- * `nodeFlags` go to node before the CLI (bench:memory's probe and flag comparisons).
+ * Node runs with the bin's own flags (updraftNodeFlags), then `nodeFlags` (bench:memory's probe
+ * and flag comparisons: a later flag wins, so NODE_FLAGS="--max-semi-space-size=16" measures
+ * node's default).
  */
 export function startUpdraft(args: string[], env: Record<string, string>, cpuProfileDir?: string, nodeFlags: string[] = []): ChildProcess {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("UPDRAFT_") && k !== "DATABASE_URL"));
   const profile = cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`] : []; // CPU.<date>.<time>.<pid>.…
-  const child = spawn(process.execPath, [...profile, ...nodeFlags, "--import", COUNTER, MAIN, ...args], {
+  const child = spawn(process.execPath, [...profile, ...updraftNodeFlags(), ...nodeFlags, "--import", COUNTER, MAIN, ...args], {
     cwd: tmpdir(),
     env: { ...base, UPDRAFT_LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "ignore", "inherit"],

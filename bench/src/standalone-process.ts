@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { updraftNodeFlags } from "./processes.ts";
 
 const BIN = fileURLToPath(new URL("../../apps/cli/bin/updraft.js", import.meta.url));
 const PASSWORD = "bench-password-1";
@@ -25,7 +26,7 @@ export interface Standalone {
 export async function startStandalone(home: string, dags: string, cpuProfileDir?: string): Promise<Standalone> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("UPDRAFT_") && k !== "DATABASE_URL"));
   const profile = cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfileDir}`] : [];
-  const child = spawn(process.execPath, [...profile, BIN, "standalone"], {
+  const child = spawn(process.execPath, [...profile, ...updraftNodeFlags(BIN), BIN, "standalone"], {
     cwd: home,
     env: { ...base, UPDRAFT_HOME: home, UPDRAFT_DAGS_FOLDER: dags, UPDRAFT_WEB_PORT: "0", UPDRAFT_ADMIN_PASSWORD: PASSWORD, UPDRAFT_DAGS_ARE_PAUSED_AT_CREATION: "false", UPDRAFT_LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashSerializedDag } from "@updraft/core";
 import { loadDagsFolder, type DagBagResult } from "../src/index.ts";
 
 const GOOD = `import { bash, chain, dag, task } from "@updraft/sdk";
@@ -57,6 +58,8 @@ describe("loadDagsFolder", () => {
     expect(good.serialized.fileloc).toBe("good.ts");
     expect(good.serialized.tasks.map((t) => t.taskId)).toEqual(["a", "b"]);
     expect(good.hash).toMatch(/^[0-9a-f]{64}$/);
+    // Hashed in the parse process: the same hash the parent would compute from what it received.
+    for (const d of result.dags) expect(d.hash).toBe(hashSerializedDag(d.serialized));
     expect(result.files).toBe(Object.keys(BROKEN).length + 2);
   });
 
@@ -87,6 +90,18 @@ describe("loadDagsFolder", () => {
     expect(spread.dags.map((d) => [d.serialized.dagId, d.hash])).toEqual(result.dags.map((d) => [d.serialized.dagId, d.hash]));
     expect(spread.importErrors.map((e) => e.filename).sort()).toEqual(result.importErrors.map((e) => e.filename).sort());
     expect(spread.importErrors.find((e) => e.filename === "zz_duplicate_dag_id.ts")?.message).toContain("UPDRAFT_DAG_DUPLICATE_ID");
+  }, 60_000);
+
+  it("takes a DAG the caller holds with the same hash from the caller instead of the parse process", async () => {
+    const good = result.dags.find((d) => d.serialized.dagId === "good")!;
+    const plain = result.dags.find((d) => d.serialized.dagId === "plain_js")!;
+    // Marked copies: which object comes back tells whether the parse process sent the DAG.
+    const held = { serialized: { ...good.serialized, description: "held by the caller" }, hash: good.hash };
+    const outdated = { serialized: { ...plain.serialized, description: "outdated" }, hash: "0".repeat(64) };
+    const again = await loadDagsFolder({ dagsFolder: folder, fileTimeoutMs: 3_000, known: new Map([["good", held], ["plain_js", outdated]]) });
+    expect(again.dags.find((d) => d.serialized.dagId === "good")).toBe(held);
+    expect(again.dags.find((d) => d.serialized.dagId === "plain_js")).toEqual(plain);
+    expect(again.dags.map((d) => [d.serialized.dagId, d.hash])).toEqual(result.dags.map((d) => [d.serialized.dagId, d.hash]));
   }, 60_000);
 
   it("refuses a missing folder with a typed error", async () => {

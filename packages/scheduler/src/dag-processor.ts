@@ -1,7 +1,7 @@
 // The DAG processor: parses the DAGs folder (in child processes) and records the serialized DAGs
 // and import errors in the database. The scheduler runs it periodically; the CLI runs it before
 // listing DAGs, as Airflow's CLI parses the files it lists.
-import { loadDagsFolder, typecheckDagsFolder, withTypeErrorsAsImportErrors, type DagBagResult } from "@updraft/dag-loader";
+import { loadDagsFolder, typecheckDagsFolder, withTypeErrorsAsImportErrors, type DagBagResult, type LoadedDag } from "@updraft/dag-loader";
 import { syncDags, type UpdraftDb } from "@updraft/db";
 import { updateNextDagruns } from "./store/next-dagrun-store.ts";
 
@@ -13,16 +13,21 @@ export interface DagProcessingOptions {
   typecheck?: boolean;
 }
 
-export async function processDagsFolder(db: UpdraftDb, options: DagProcessingOptions): Promise<DagBagResult> {
-  return recordDagBag(db, await parseDagsFolder(options), options);
+/**
+ * Parses the DAGs folder and records the result. `known`: DAGs the caller already holds (the
+ * scheduler's DAG cache), which the parse processes then report by hash instead of sending whole.
+ */
+export async function processDagsFolder(db: UpdraftDb, options: DagProcessingOptions, known?: ReadonlyMap<string, LoadedDag>): Promise<DagBagResult> {
+  return recordDagBag(db, await parseDagsFolder(options, known), options);
 }
 
 /**
  * Parses the DAGs folder in child processes (and, with `typecheck`, type-checks it: type errors
- * become import errors), without touching the database.
+ * become import errors), without touching the database. A DAG of `known` with an unchanged hash
+ * is taken from there (see processDagsFolder).
  */
-export async function parseDagsFolder(options: Omit<DagProcessingOptions, "pausedAtCreation">): Promise<DagBagResult> {
-  const loaded = await loadDagsFolder({ dagsFolder: options.dagsFolder, fileTimeoutMs: options.fileTimeoutMs });
+export async function parseDagsFolder(options: Omit<DagProcessingOptions, "pausedAtCreation">, known?: ReadonlyMap<string, LoadedDag>): Promise<DagBagResult> {
+  const loaded = await loadDagsFolder({ dagsFolder: options.dagsFolder, fileTimeoutMs: options.fileTimeoutMs, ...(known ? { known } : {}) });
   return options.typecheck === true ? withTypeErrorsAsImportErrors(loaded, (await typecheckDagsFolder(options.dagsFolder)).diagnostics) : loaded;
 }
 

@@ -265,7 +265,8 @@ export class Scheduler {
     const processing = this.options.dagProcessing!;
     this.lastDagParse = this.now().getTime();
     try {
-      const bag = await processDagsFolder(this.options.database.db, processing);
+      // DAGs this scheduler holds come back from the parse processes as a hash, not re-sent whole.
+      const bag = await processDagsFolder(this.options.database.db, processing, this.cache.definitions());
       this.options.logger.debug({ dags: bag.dags.length, importErrors: bag.importErrors.length, ms: Math.round(bag.durationMs) }, "parsed DAGs folder");
       this.requestFullPass();
     } catch (error) {
