@@ -71,36 +71,45 @@ async function pruneOlderBundles(cacheDir: string, entryKey: string, keep: strin
   }
 }
 
-/**
- * The compiled form of the DAG file at `entry` (absolute path) for an importer whose SDK is
- * `sdkUrl`: found in `cacheDir` when every source is unchanged, else compiled (esbuild) and
- * stored. Concurrent processes may compile the same version at once; each writes the same bytes.
- * @throws DagCompileError when a source does not compile (nothing is cached then).
- */
-export async function compiledDagFile(entry: string, sdkUrl: string, cacheDir = defaultDagCacheDir()): Promise<CompiledDag> {
+function cachePaths(entry: string, sdkUrl: string, cacheDir: string) {
   const entryKey = sha256(`${FORMAT}\0${sdkUrl}\0${entry}`).slice(0, 20);
-  const manifestPath = join(cacheDir, `${entryKey}.json`);
-  const bundlePath = (digest: string) => join(cacheDir, `${entryKey}-${digest}.mjs`);
+  return { entryKey, manifest: join(cacheDir, `${entryKey}.json`), bundle: (digest: string) => join(cacheDir, `${entryKey}-${digest}.mjs`) };
+}
 
-  const manifest = await readFile(manifestPath, "utf8").then(
+/**
+ * The cached compiled form of the DAG file at `entry` (absolute path) for an importer whose SDK is
+ * `sdkUrl`, when one exists for the current content of every source in it; null otherwise. Reads
+ * files only: no compiler is loaded.
+ */
+export async function findCompiledDag(entry: string, sdkUrl: string, cacheDir = defaultDagCacheDir()): Promise<CompiledDag | null> {
+  const paths = cachePaths(entry, sdkUrl, cacheDir);
+  const manifest = await readFile(paths.manifest, "utf8").then(
     (text) => JSON.parse(text) as { inputs: string[] },
     () => null,
   );
-  if (manifest) {
-    const digest = await currentDigest(manifest.inputs);
-    if (digest !== null && (await exists(bundlePath(digest)))) return { url: pathToFileURL(bundlePath(digest)).href, inputs: manifest.inputs };
-  }
+  if (!manifest) return null;
+  const digest = await currentDigest(manifest.inputs);
+  if (digest === null || !(await exists(paths.bundle(digest)))) return null;
+  return { url: pathToFileURL(paths.bundle(digest)).href, inputs: manifest.inputs };
+}
 
+/**
+ * Compiles the DAG file at `entry` (esbuild) and stores the bundle in `cacheDir`, replacing the
+ * manifest. Concurrent processes may compile the same version at once; each writes the same bytes.
+ * @throws DagCompileError when a source does not compile (nothing is cached then).
+ */
+export async function compileDagFile(entry: string, sdkUrl: string, cacheDir = defaultDagCacheDir()): Promise<CompiledDag> {
+  const paths = cachePaths(entry, sdkUrl, cacheDir);
   await mkdir(cacheDir, { recursive: true, mode: 0o700 });
   const bundle = await bundleDagFile(entry, sdkUrl, cacheDir);
   const inputs = [entry, ...[...bundle.inputs.keys()].filter((p) => p !== entry).sort()];
   const digest = digestOf(inputs.map((p) => [p, bundle.inputs.get(p) ?? ""]));
-  const path = bundlePath(digest);
-  const mapName = `${entryKey}-${digest}.mjs.map`;
+  const path = paths.bundle(digest);
+  const mapName = `${paths.entryKey}-${digest}.mjs.map`;
   // The map first: a reader that finds the bundle finds its map.
   await writeAtomically(join(cacheDir, mapName), bundle.map);
   await writeAtomically(path, `${bundle.code}//# sourceMappingURL=${mapName}\n`);
-  await writeAtomically(manifestPath, JSON.stringify({ inputs }));
-  await pruneOlderBundles(cacheDir, entryKey, `${entryKey}-${digest}`);
+  await writeAtomically(paths.manifest, JSON.stringify({ inputs }));
+  await pruneOlderBundles(cacheDir, paths.entryKey, `${paths.entryKey}-${digest}`);
   return { url: pathToFileURL(path).href, inputs };
 }

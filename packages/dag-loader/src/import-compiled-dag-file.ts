@@ -4,7 +4,7 @@
 // but this bundle, so it does without. Errors keep naming the user's .ts files through source maps.
 import { stat } from "node:fs/promises";
 import { isDag, type Dag } from "@updraft/sdk";
-import { compiledDagFile, defaultDagCacheDir } from "./compiled-dag-cache.ts";
+import { compileDagFile, defaultDagCacheDir, findCompiledDag, type CompiledDag } from "./compiled-dag-cache.ts";
 
 interface Imported {
   url: string;
@@ -30,6 +30,12 @@ async function signatureOf(paths: string[]): Promise<string | null> {
 export interface CompiledImportOptions {
   /** @defaultValue defaultDagCacheDir(): `<os tmpdir>/updraft-dag-cache-<uid>` */
   cacheDir?: string;
+  /**
+   * Compiles a file the cache does not hold yet (same arguments as compileDagFile). A pooled task
+   * process asks its parent, so esbuild is never loaded in task processes and a pool compiles a
+   * file once. @defaultValue compileDagFile, in this process
+   */
+  compile?: (entry: string, sdkUrl: string, cacheDir: string) => Promise<CompiledDag>;
 }
 
 /**
@@ -44,7 +50,9 @@ export async function importCompiledDagFile(path: string, options: CompiledImpor
   const before = known ? await signatureOf(known.inputs) : null;
   if (known && before !== null && before === known.signature) return known.dags;
 
-  const compiled = await compiledDagFile(path, import.meta.resolve("@updraft/sdk"), options.cacheDir ?? defaultDagCacheDir());
+  const sdkUrl = import.meta.resolve("@updraft/sdk");
+  const cacheDir = options.cacheDir ?? defaultDagCacheDir();
+  const compiled = (await findCompiledDag(path, sdkUrl, cacheDir)) ?? (await (options.compile ?? compileDagFile)(path, sdkUrl, cacheDir));
   // Stat taken before the content was read: an edit racing this import is seen next time. When
   // the set of inputs changed, their content is checked next time instead.
   const sameInputs = known !== undefined && known.inputs.join("\0") === compiled.inputs.join("\0");
