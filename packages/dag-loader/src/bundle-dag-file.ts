@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { dirname, extname, isAbsolute, join, resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
+import type * as Esbuild from "esbuild";
 import type { Loader, Message, Plugin, PluginBuild } from "esbuild";
 
 /** A compiled DAG file: the module's code, its source map, and every source file it contains. */
@@ -62,7 +63,7 @@ function absoluteMessages(messages: Message[], baseDir: string): DagCompileMessa
   }));
 }
 
-function updraftPlugin(esbuild: typeof import("esbuild"), sdkUrl: string, inputs: Map<string, string>): Plugin {
+function updraftPlugin(esbuild: typeof Esbuild, sdkUrl: string, inputs: Map<string, string>): Plugin {
   return {
     name: "updraft-dag",
     setup(build: PluginBuild) {
