@@ -3,6 +3,7 @@
 // pointing at the source folder, a failing task's stack names the .ts file and line, an edited
 // sibling is picked up by the next try in the same process, and a syntax error fails the try as an
 // import failure naming the file.
+import { readdirSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskProcessPool } from "../src/index.ts";
 
 let folder: string;
+let savedTmpdir: string | undefined;
 
 const UTIL = (greeting: string) => `import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -26,6 +28,10 @@ export function fail(): never {
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), "updraft-pool-compiled-"));
+  // The task processes' compiled-DAG cache goes under the test's folder (it lives in TMPDIR).
+  savedTmpdir = process.env.TMPDIR;
+  process.env.TMPDIR = join(folder, "tmp");
+  await mkdir(join(folder, "tmp"));
   await mkdir(join(folder, "lib"));
   await mkdir(join(folder, "node_modules", "flavour"), { recursive: true });
   // A dual package: Node's import picks the "import" condition, not "require" nor "module".
@@ -67,6 +73,8 @@ export default dag({ dagId: "broken" }, () => {
 });
 
 afterAll(async () => {
+  if (savedTmpdir === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = savedTmpdir;
   await rm(folder, { recursive: true, force: true });
 });
 
@@ -123,6 +131,8 @@ describe("a task process importing a compiled DAG file", () => {
       const edited = await pool.run(job("main.ts", "compiled", "info"), hooks);
       expect(edited).toMatchObject({ state: "success", result: { greeting: "edited" } });
       expect(pids.size).toBe(1);
+
+      expect(readdirSync(join(folder, "tmp"))).toContainEqual(expect.stringMatching(/^updraft-dag-cache-/));
 
       const broken = await pool.run(job("broken.ts", "broken", "a"), hooks);
       expect(broken).toMatchObject({ state: "failed", timedOut: false });
