@@ -3,8 +3,8 @@
 # Multi-stage: the build stage installs everything and compiles (`pnpm build`: every package to
 # dist/); the runtime stage gets Node (the binary only), the compiled JavaScript and production
 # dependencies only (`pnpm deploy --prod`), and runs it with plain node as the non-root user
-# `node`. DAG files stay TypeScript: the DAG loader imports them through tsx, a production
-# dependency of @updraft/dag-loader. No BuildKit-only syntax (no RUN --mount).
+# `node`. DAG files stay TypeScript: the DAG loader imports them through tsx (DAG parsing) or
+# compiles them with esbuild (task processes), production dependencies of @updraft/dag-loader. No BuildKit-only syntax (no RUN --mount).
 
 # --- manifests: only what `pnpm install` reads, so the install layer below stays cached until a
 # package.json, the lockfile or the workspace settings change (not on every source edit).

@@ -2,20 +2,32 @@
 // minimum/maximum, ...). A manual run's params (the DAG's defaults with the run's conf over them)
 // are validated when the run is triggered, so a bad value is a 400 naming the param, not a
 // failed task later.
-import { Ajv, type ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
+import { createRequire } from "node:module";
+import type * as AjvModule from "ajv";
+import type { Ajv, ValidateFunction } from "ajv";
 import { UpdraftError } from "./errors.ts";
 import type { JsonValue, ParamSchema } from "./serialized-dag.ts";
 
-const ajv = new Ajv({ allErrors: false, strict: false });
-addFormats.default(ajv);
+// ajv and its formats load on first use: a process that never meets a typed param (a task
+// process, most workers) would otherwise carry them, several MiB of RSS each.
+const require = createRequire(import.meta.url);
+let ajvInstance: Ajv | undefined;
+function ajv(): Ajv {
+  if (!ajvInstance) {
+    const { Ajv: AjvClass } = require("ajv") as typeof AjvModule;
+    const addFormats = require("ajv-formats") as { default: (instance: Ajv) => unknown };
+    ajvInstance = new AjvClass({ allErrors: false, strict: false });
+    addFormats.default(ajvInstance);
+  }
+  return ajvInstance;
+}
 const compiled = new Map<string, ValidateFunction>();
 
 function validatorFor(schema: ParamSchema): ValidateFunction {
   const key = JSON.stringify(schema);
   let validate = compiled.get(key);
   if (!validate) {
-    validate = ajv.compile(schema);
+    validate = ajv().compile(schema);
     compiled.set(key, validate);
   }
   return validate;

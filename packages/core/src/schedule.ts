@@ -1,7 +1,16 @@
 // DAG schedules: a cron expression or one of Airflow's presets, evaluated in UTC. Only the
 // fire-time arithmetic lives here; deciding which runs to create is the scheduler's job.
-import { CronExpressionParser } from "cron-parser";
+import { createRequire } from "node:module";
+import type * as CronParserModule from "cron-parser";
 import { UpdraftError } from "./errors.ts";
+
+// cron-parser (and its date library) loads on first use: a task process never reads a schedule.
+const require = createRequire(import.meta.url);
+let cronParser: typeof CronParserModule.CronExpressionParser | undefined;
+function cronExpressionParser(): typeof CronParserModule.CronExpressionParser {
+  cronParser ??= (require("cron-parser") as typeof CronParserModule).CronExpressionParser;
+  return cronParser;
+}
 
 /** Airflow's schedule presets and the cron expressions they stand for. */
 export const SCHEDULE_PRESETS: Readonly<Record<string, string>> = {
@@ -41,7 +50,7 @@ export function validateSchedule(dagId: string, schedule: string): void {
     );
   }
   try {
-    CronExpressionParser.parse(cron, { tz: "UTC" });
+    cronExpressionParser().parse(cron, { tz: "UTC" });
   } catch (error) {
     throw new UpdraftError("UPDRAFT_DAG_INVALID", `DAG "${dagId}" has an invalid cron schedule "${schedule}": ${String(error)}`);
   }
@@ -49,10 +58,10 @@ export function validateSchedule(dagId: string, schedule: string): void {
 
 /** The first fire time strictly after `after`. */
 export function nextFireTime(schedule: string, after: Date): Date {
-  return CronExpressionParser.parse(cronOf(schedule), { currentDate: after, tz: "UTC" }).next().toDate();
+  return cronExpressionParser().parse(cronOf(schedule), { currentDate: after, tz: "UTC" }).next().toDate();
 }
 
 /** The last fire time strictly before `before`. */
 export function previousFireTime(schedule: string, before: Date): Date {
-  return CronExpressionParser.parse(cronOf(schedule), { currentDate: before, tz: "UTC" }).prev().toDate();
+  return cronExpressionParser().parse(cronOf(schedule), { currentDate: before, tz: "UTC" }).prev().toDate();
 }

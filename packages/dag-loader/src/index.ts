@@ -1,4 +1,7 @@
 export { discoverDagFiles } from "./discover.ts";
+export { DagCompileError, type DagCompileMessage } from "./bundle-dag-file.ts";
+export { compileDagFile, defaultDagCacheDir, findCompiledDag, type CompiledDag } from "./compiled-dag-cache.ts";
+export { importCompiledDagFile, type CompiledImportOptions } from "./import-compiled-dag-file.ts";
 export { importDagFile } from "./import-dag-file.ts";
 export { loadDagsFolder } from "./load-dags-folder.ts";
 export type { DagBagResult, ImportError, LoadedDag, LoadOptions } from "./load-dags-folder.ts";

@@ -1,16 +1,17 @@
-// A pooled task process: imports DAG files on demand (re-importing a file only when it changed on
-// disk) and runs one try at a time, streaming its log lines to the parent. Reused across tries,
-// like a Celery prefork child, so a task pays no process start.
-import { stat } from "node:fs/promises";
-import { importDagFile } from "@updraft/dag-loader";
+// A pooled task process: imports DAG files on demand (re-importing a file only when it or a module
+// it imports changed on disk) and runs one try at a time, streaming its log lines to the parent.
+// Reused across tries, like a Celery prefork child, so a task pays no process start. DAG files are
+// imported compiled (importCompiledDagFile), so this process registers no loader hook; a file not
+// compiled yet is compiled by the parent.
+import { importCompiledDagFile } from "@updraft/dag-loader";
 import type { Dag } from "@updraft/sdk";
 import { killRunningCommands, onCommandStarted } from "../run-bash.ts";
 import { runTry } from "../run-try.ts";
 import type { FromChild, ToChild, TryJob } from "./pool-protocol.ts";
 import { forgetTry, killOlderTries, recordCommand } from "./try-registry.ts";
+import { ParentCompiler } from "./parent-compiler.ts";
 import { ParentSecretsLookup } from "./parent-secrets-lookup.ts";
 
-const loaded = new Map<string, { mtimeMs: number; dags: Dag[] }>();
 /** The try this process runs now, if any. */
 let current: TryJob | null = null;
 
@@ -21,21 +22,18 @@ function send(message: FromChild): void {
 }
 
 async function dagFor(job: TryJob): Promise<Dag> {
-  const { mtimeMs } = await stat(job.path);
-  let entry = loaded.get(job.path);
-  if (!entry || entry.mtimeMs !== mtimeMs) {
-    entry = { mtimeMs, dags: await importDagFile(job.path, mtimeMs) };
-    loaded.set(job.path, entry);
-  }
-  const dag = entry.dags.find((d) => d.dagId === job.dagId);
+  const dags = await importCompiledDagFile(job.path, { compile: compiler.compile });
+  const dag = dags.find((d) => d.dagId === job.dagId);
   if (!dag) throw new Error(`${job.path} no longer defines DAG "${job.dagId}"`);
   return dag;
 }
 
 const secrets = new ParentSecretsLookup(send);
+const compiler = new ParentCompiler(send);
 
 process.on("message", async (message: ToChild) => {
   if (message.type === "lookup-result") return secrets.settle(message);
+  if (message.type === "compile-result") return compiler.settle(message);
   if (message.type !== "run") return;
   const { job } = message;
   current = job;

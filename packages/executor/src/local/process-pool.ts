@@ -6,7 +6,7 @@
 // bash command of a try runs in its own process group that the pool kills with the try (deadline,
 // crash) and that the task process kills when its parent dies.
 import { fork, type ChildProcess } from "node:child_process";
-import { siblingModule, updraftNodeArgs } from "@updraft/dag-loader";
+import { compileDagFile, DagCompileError, siblingModule, updraftNodeArgs, type CompiledDag } from "@updraft/dag-loader";
 import { errorMessage } from "@updraft/core";
 import type { LogLine, TryOutcome } from "../task-outcome.ts";
 import type { FromChild, SecretKind, ToChild, TryJob } from "./pool-protocol.ts";
@@ -132,6 +132,7 @@ export class TaskProcessPool {
           finish(message.outcome);
         }
         else if (message.type === "lookup") answerLookup(child, message, hooks);
+        else if (message.type === "compile") this.answerCompile(child, message);
       };
       const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         this.children.delete(child);
@@ -162,6 +163,25 @@ export class TaskProcessPool {
       hooks.stop?.addEventListener("abort", onStop, { once: true });
       child.process.send({ type: "run", job } satisfies ToChild);
     });
+  }
+
+  /** Compiles in flight, by file: children asking for the same file share one compile. */
+  private readonly compiling = new Map<string, Promise<CompiledDag>>();
+
+  private answerCompile(child: PooledChild, message: Extract<FromChild, { type: "compile" }>): void {
+    const key = `${message.entry}\0${message.sdkUrl}\0${message.cacheDir}`;
+    let compile = this.compiling.get(key);
+    if (!compile) {
+      compile = compileDagFile(message.entry, message.sdkUrl, message.cacheDir).finally(() => this.compiling.delete(key));
+      this.compiling.set(key, compile);
+    }
+    const reply = (result: Omit<Extract<ToChild, { type: "compile-result" }>, "type" | "id">) => {
+      if (child.process.connected) child.process.send({ type: "compile-result", id: message.id, ...result } satisfies ToChild);
+    };
+    compile.then(
+      (compiled) => reply({ compiled, compileErrors: null, error: null }),
+      (error: unknown) => reply({ compiled: null, compileErrors: error instanceof DagCompileError ? error.errors : null, error: errorMessage(error) }),
+    );
   }
 
   private acquire(): Promise<PooledChild> {
