@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskProcessPool } from "../src/index.ts";
+import { tryJob } from "./support/try-job.ts";
 
 let folder: string;
 let savedTmpdir: string | undefined;
@@ -78,18 +79,7 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-const job = (file: string, dagId: string, taskId: string) => ({
-  path: join(folder, file),
-  dagId,
-  taskId,
-  runId: "r1",
-  tryNumber: 1,
-  logicalDate: new Date().toISOString(),
-  dataIntervalStart: null,
-  dataIntervalEnd: null,
-  conf: {},
-  inputs: {},
-});
+const job = (file: string, dagId: string, taskId: string) => tryJob(folder, file, dagId, taskId);
 
 describe("a task process importing a compiled DAG file", () => {
   it("runs it with its sibling module and node_modules, names the .ts file in stacks, and picks up an edit", async () => {

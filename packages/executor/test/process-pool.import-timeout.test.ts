@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskProcessPool } from "../src/index.ts";
+import { tryJob } from "./support/try-job.ts";
 
 let folder: string;
 
@@ -32,18 +33,7 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-const job = (file: string, dagId: string) => ({
-  path: join(folder, file),
-  dagId,
-  taskId: "a",
-  runId: "r1",
-  tryNumber: 1,
-  logicalDate: new Date().toISOString(),
-  dataIntervalStart: null,
-  dataIntervalEnd: null,
-  conf: {},
-  inputs: {},
-});
+const job = (file: string, dagId: string) => tryJob(folder, file, dagId, "a");
 
 // Not a zombie either: the killed process may await its reaping for a moment.
 const alive = (pid: number) => {
