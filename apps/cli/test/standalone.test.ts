@@ -4,6 +4,7 @@
 // plus a file that leaves a timer running at import (issue 10, item 8): the start does not hang
 // on it, the file's DAG is listed, and SIGTERM still ends the process.
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +21,8 @@ let url: string;
 let output = "";
 let dagsFolder: string;
 let exited: Promise<number | null>;
+/** Whether the CLI's link file was there when the start-up reached the scheduler (the API answers by then). */
+let linkWhenSchedulerStarts: boolean | undefined;
 const env = () => ({ UPDRAFT_HOME: home.home, UPDRAFT_DAGS_FOLDER: dagsFolder });
 const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}` });
 
@@ -43,6 +46,7 @@ beforeAll(async () => {
   const deadline = Date.now() + 90_000;
   while (!/Dashboard and API:\s+(\S+)/.test(output)) {
     if (Date.now() > deadline || standalone.exitCode !== null) throw new Error(`standalone did not start:\n${output}`);
+    if (linkWhenSchedulerStarts === undefined && output.includes("starting the scheduler")) linkWhenSchedulerStarts = existsSync(join(home.home, "standalone.json"));
     await new Promise((r) => setTimeout(r, 100));
   }
   url = /Dashboard and API:\s+(\S+)/.exec(output)![1]!;
@@ -95,6 +99,10 @@ describe("updraft standalone", () => {
     expect(asViewer.status).toBe(200);
     const pause = await runCli(["dags", "pause", "typed_etl"], env());
     expect(pause.stdout).toContain("is paused");
+  });
+
+  it("leaves the CLI's link file as soon as the API answers, before the scheduler starts (a command run then goes through the API)", () => {
+    expect(linkWhenSchedulerStarts).toBe(true);
   });
 
   it("keeps the link file owner-readable only", async () => {

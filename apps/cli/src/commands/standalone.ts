@@ -75,12 +75,14 @@ async function runStandalone(): Promise<void> {
       throw portError(error, config.web.host, config.web.port, UpdraftError);
     }
     const url = address.replace("[::1]", "localhost");
+    // As soon as the API answers, the CLI in another terminal goes through it (a command run then
+    // would otherwise open the embedded database and find it locked).
+    control.writeStandaloneLink(config.home, { url, pid: process.pid, token });
+    undo.push(async () => control.removeStandaloneLink(config.home));
 
     step(`starting the scheduler and ${config.executor} executor; parsing the DAGs folder ${config.dagsFolder}`);
     const service = await services.startSchedulerService(database, config, logger);
     undo.push(() => service.stop());
-    control.writeStandaloneLink(config.home, { url, pid: process.pid, token });
-    undo.push(async () => control.removeStandaloneLink(config.home));
     printBanner(url, adminUser, database.driver === "pglite" ? `embedded database in ${config.home}` : "Postgres (DATABASE_URL)");
   } catch (error) {
     await stopAll();
