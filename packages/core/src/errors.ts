@@ -14,6 +14,10 @@ export const ERROR_REGISTRY = {
   UPDRAFT_DAG_DUPLICATE_ID: { httpStatus: 400, hint: "Every DAG needs its own dagId across the DAGs folder." },
   UPDRAFT_TASK_OUTSIDE_DAG: { httpStatus: 400, hint: "Create tasks inside the builder function passed to dag(...)." },
   UPDRAFT_DAG_IMPORT_FAILED: { httpStatus: 400, hint: "Fix the DAG file; other DAGs keep working meanwhile." },
+  UPDRAFT_DAG_CACHE_UNSAFE: {
+    httpStatus: 500,
+    hint: "Remove the folder (Updraft recreates it, private to this user), or point TMPDIR at a folder of this user's.",
+  },
   UPDRAFT_DAG_IMPORT_TIMEOUT: {
     httpStatus: 400,
     hint: "A DAG file must only define DAGs at import time; move slow work into tasks.",

@@ -8,6 +8,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/p
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { UpdraftError } from "@updraft/core";
 import { bundleDagFile } from "./bundle-dag-file.ts";
 
 /** Bumped when the bundle layout changes, so older bundles are not reused. */
@@ -71,6 +72,20 @@ async function pruneOlderBundles(cacheDir: string, entryKey: string, keep: strin
   }
 }
 
+/**
+ * Its bundles are imported as code, so the cache folder must be this user's and writable by no one
+ * else (another user could otherwise plant a bundle in a shared temp folder).
+ * @throws UpdraftError UPDRAFT_DAG_CACHE_UNSAFE when it is not
+ */
+async function assertPrivate(cacheDir: string): Promise<void> {
+  const info = await stat(cacheDir);
+  const uid = process.getuid?.();
+  if ((uid !== undefined && info.uid !== uid) || (info.mode & 0o022) !== 0) {
+    const mode = (info.mode & 0o777).toString(8);
+    throw new UpdraftError("UPDRAFT_DAG_CACHE_UNSAFE", `the compiled-DAG cache ${cacheDir} belongs to uid ${info.uid} with mode ${mode}; it must be this user's (uid ${uid}) and writable by no one else`);
+  }
+}
+
 function cachePaths(entry: string, sdkUrl: string, cacheDir: string) {
   const entryKey = sha256(`${FORMAT}\0${sdkUrl}\0${entry}`).slice(0, 20);
   return { entryKey, manifest: join(cacheDir, `${entryKey}.json`), bundle: (digest: string) => join(cacheDir, `${entryKey}-${digest}.mjs`) };
@@ -80,6 +95,7 @@ function cachePaths(entry: string, sdkUrl: string, cacheDir: string) {
  * The cached compiled form of the DAG file at `entry` (absolute path) for an importer whose SDK is
  * `sdkUrl`, when one exists for the current content of every source in it; null otherwise. Reads
  * files only: no compiler is loaded.
+ * @throws UpdraftError UPDRAFT_DAG_CACHE_UNSAFE when `cacheDir` is another user's or writable by others.
  */
 export async function findCompiledDag(entry: string, sdkUrl: string, cacheDir = defaultDagCacheDir()): Promise<CompiledDag | null> {
   const paths = cachePaths(entry, sdkUrl, cacheDir);
@@ -88,6 +104,7 @@ export async function findCompiledDag(entry: string, sdkUrl: string, cacheDir = 
     () => null,
   );
   if (!manifest) return null;
+  await assertPrivate(cacheDir);
   const digest = await currentDigest(manifest.inputs);
   if (digest === null || !(await exists(paths.bundle(digest)))) return null;
   return { url: pathToFileURL(paths.bundle(digest)).href, inputs: manifest.inputs };
@@ -97,10 +114,12 @@ export async function findCompiledDag(entry: string, sdkUrl: string, cacheDir = 
  * Compiles the DAG file at `entry` (esbuild) and stores the bundle in `cacheDir`, replacing the
  * manifest. Concurrent processes may compile the same version at once; each writes the same bytes.
  * @throws DagCompileError when a source does not compile (nothing is cached then).
+ * @throws UpdraftError UPDRAFT_DAG_CACHE_UNSAFE when `cacheDir` is another user's or writable by others.
  */
 export async function compileDagFile(entry: string, sdkUrl: string, cacheDir = defaultDagCacheDir()): Promise<CompiledDag> {
   const paths = cachePaths(entry, sdkUrl, cacheDir);
   await mkdir(cacheDir, { recursive: true, mode: 0o700 });
+  await assertPrivate(cacheDir);
   const bundle = await bundleDagFile(entry, sdkUrl, cacheDir);
   const inputs = [entry, ...[...bundle.inputs.keys()].filter((p) => p !== entry).sort()];
   const digest = digestOf(inputs.map((p) => [p, bundle.inputs.get(p) ?? ""]));

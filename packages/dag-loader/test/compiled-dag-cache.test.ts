@@ -1,7 +1,7 @@
 // The compiled-DAG cache: a bundle is found only for the current content of every source in it
 // (the DAG file and the modules it imports), a compile failure names the file, line and column and
 // caches nothing, and the bundle imports the SDK it was compiled for.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,5 +50,21 @@ describe("compiled DAG cache", () => {
     expect(error).toBeInstanceOf(DagCompileError);
     expect((error as DagCompileError).message).toBe(`Transform failed with 1 error:\n${entry}:2:53: ERROR: Unexpected ";"`);
     expect(await findCompiledDag(entry, SDK, cacheDir)).toBeNull();
+  });
+
+  it("refuses a cache folder others may write to: its bundles would be imported as code", async () => {
+    const shared = join(folder, "shared-cache");
+    await mkdir(shared);
+    await chmod(shared, 0o777);
+    const entry = join(folder, "dag.ts");
+    const error = await compileDagFile(entry, SDK, shared).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "UPDRAFT_DAG_CACHE_UNSAFE" });
+    expect(String((error as Error).message)).toContain("mode 777");
+    await chmod(shared, 0o700);
+    const ours = await compileDagFile(entry, SDK, shared);
+    expect(await findCompiledDag(entry, SDK, shared)).toEqual(ours);
+    // Once others may write there, a bundle found there is not imported.
+    await chmod(shared, 0o775);
+    await expect(findCompiledDag(entry, SDK, shared)).rejects.toMatchObject({ code: "UPDRAFT_DAG_CACHE_UNSAFE" });
   });
 });
