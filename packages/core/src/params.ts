@@ -2,22 +2,21 @@
 // minimum/maximum, ...). A manual run's params (the DAG's defaults with the run's conf over them)
 // are validated when the run is triggered, so a bad value is a 400 naming the param, not a
 // failed task later.
-import { createRequire } from "node:module";
 import type * as AjvModule from "ajv";
 import type { Ajv, ValidateFunction } from "ajv";
 import { UpdraftError } from "./errors.ts";
+import { lazyModule } from "./lazy-module.ts";
 import type { JsonValue, ParamSchema } from "./serialized-dag.ts";
 
 // ajv and its formats load on first use: a process that never meets a typed param (a task
 // process, most workers) would otherwise carry them, several MiB of RSS each.
-const require = createRequire(import.meta.url);
+const ajvModule = lazyModule<typeof AjvModule>(import.meta.url, "ajv");
+const ajvFormats = lazyModule<{ default: (instance: Ajv) => unknown }>(import.meta.url, "ajv-formats");
 let ajvInstance: Ajv | undefined;
-function ajv(): Ajv {
+function validatorCompiler(): Ajv {
   if (!ajvInstance) {
-    const { Ajv: AjvClass } = require("ajv") as typeof AjvModule;
-    const addFormats = require("ajv-formats") as { default: (instance: Ajv) => unknown };
-    ajvInstance = new AjvClass({ allErrors: false, strict: false });
-    addFormats.default(ajvInstance);
+    ajvInstance = new (ajvModule().Ajv)({ allErrors: false, strict: false });
+    ajvFormats().default(ajvInstance);
   }
   return ajvInstance;
 }
@@ -27,7 +26,7 @@ function validatorFor(schema: ParamSchema): ValidateFunction {
   const key = JSON.stringify(schema);
   let validate = compiled.get(key);
   if (!validate) {
-    validate = ajv().compile(schema);
+    validate = validatorCompiler().compile(schema);
     compiled.set(key, validate);
   }
   return validate;

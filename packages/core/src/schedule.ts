@@ -1,16 +1,12 @@
 // DAG schedules: a cron expression or one of Airflow's presets, evaluated in UTC. Only the
 // fire-time arithmetic lives here; deciding which runs to create is the scheduler's job.
-import { createRequire } from "node:module";
 import type * as CronParserModule from "cron-parser";
 import { UpdraftError } from "./errors.ts";
+import { lazyModule } from "./lazy-module.ts";
 
 // cron-parser (and its date library) loads on first use: a task process never reads a schedule.
-const require = createRequire(import.meta.url);
-let cronParser: typeof CronParserModule.CronExpressionParser | undefined;
-function cronExpressionParser(): typeof CronParserModule.CronExpressionParser {
-  cronParser ??= (require("cron-parser") as typeof CronParserModule).CronExpressionParser;
-  return cronParser;
-}
+const cronParser = lazyModule<typeof CronParserModule>(import.meta.url, "cron-parser");
+const cronExpressionParser = () => cronParser().CronExpressionParser;
 
 /** Airflow's schedule presets and the cron expressions they stand for. */
 export const SCHEDULE_PRESETS: Readonly<Record<string, string>> = {

@@ -63,19 +63,20 @@ export async function loadDagsFolder(options: LoadOptions): Promise<DagBagResult
   const results: FileOutcome[][] = new Array(chunks.length);
   // A copy: the caller's map may change while the folder is parsed, and every id sent as known must resolve.
   const known = new Map(options.known ?? []);
+  // What the parse processes are told the caller holds: the same for every chunk.
+  const hashes = known.size > 0 ? { known: Object.fromEntries([...known].map(([dagId, d]) => [dagId, d.hash])) } : {};
   let next = 0;
   const lane = async () => {
-    for (let i = next++; i < chunks.length; i = next++) results[i] = await parseChunk(options, chunks[i]!, known);
+    for (let i = next++; i < chunks.length; i = next++) results[i] = await parseChunk(options, chunks[i]!, known, hashes);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.processes ?? 2, chunks.length)) }, lane));
   // In file order, so that of two files defining one dag id the first keeps it, whatever finished first.
   return { ...collect(options.dagsFolder, results.flat()), files: files.length, durationMs: performance.now() - started };
 }
 
-async function parseChunk(options: LoadOptions, files: string[], known: ReadonlyMap<string, LoadedDag>): Promise<FileOutcome[]> {
+async function parseChunk(options: LoadOptions, files: string[], known: ReadonlyMap<string, LoadedDag>, hashes: Pick<ParseRequest, "known">): Promise<FileOutcome[]> {
   const outcomes: FileOutcome[] = [];
   let remaining = files;
-  const hashes = known.size > 0 ? { known: Object.fromEntries([...known].map(([dagId, d]) => [dagId, d.hash])) } : {};
   // A child that dies or hangs on a file reports everything before it; restart after that file.
   while (remaining.length > 0) {
     const batch = await parseInChild({ dagsFolder: options.dagsFolder, files: remaining, ...hashes }, options.fileTimeoutMs, known);
