@@ -266,7 +266,7 @@ export class Scheduler {
     this.lastDagParse = this.now().getTime();
     try {
       // DAGs this scheduler holds come back from the parse processes as a hash, not re-sent whole.
-      const bag = await processDagsFolder(this.options.database.db, processing, this.cache.definitions());
+      const bag = await processDagsFolder(this.options.database.db, processing, this.cache.all());
       this.options.logger.debug({ dags: bag.dags.length, importErrors: bag.importErrors.length, ms: Math.round(bag.durationMs) }, "parsed DAGs folder");
       this.requestFullPass();
     } catch (error) {

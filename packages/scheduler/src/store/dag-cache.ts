@@ -64,14 +64,6 @@ export class DagCache {
     return this.byId;
   }
 
-  /**
-   * Each cached DAG's definition and hash: what a parse of the folder need not send again when
-   * the DAG is unchanged (processDagsFolder's `known`).
-   */
-  definitions(): Map<string, { serialized: SerializedDag; hash: string }> {
-    return new Map([...this.byId].map(([dagId, d]) => [dagId, { serialized: d.serialized, hash: d.hash }]));
-  }
-
   /** The DAGs as of the last refresh. */
   all(): ReadonlyMap<string, CachedDag> {
     return this.byId;
