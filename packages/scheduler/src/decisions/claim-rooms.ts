@@ -98,29 +98,40 @@ export interface WindowCandidate extends Candidate {
 }
 
 /**
- * The candidates the claim reads, in the order it reads them: per DAG with room, its best `room`
- * scheduled task instances whose pool has the slots for them; then per pool at most as many as it
- * has open slots (each takes at least one); then the best `global` overall. Order: priority weight
- * (highest first), logical date, run id, task id. The claim's SQL (claim-store `readCandidates`)
- * computes exactly this without reading more rows; tests hold the two equal.
+ * The candidates the claim reads, in the order it reads them: per DAG with room and pool with open
+ * slots, the best min(DAG room, pool cap) scheduled task instances of that DAG in that pool that
+ * the pool has the slots for (pool cap: min(open slots, global), as each takes a slot at least);
+ * of those, per DAG its best `room`; then per pool its best `cap`; then the best `global`
+ * overall. Order: priority weight (highest first), logical date, run id, task id. Read per DAG
+ * and pool, a pool's own candidates are never crowded out of a DAG's room by another pool's
+ * that could not be queued anyway, and a DAG is never read beyond what its pools can take. The
+ * claim's SQL (claim-store `readCandidates`) computes exactly this without reading more rows;
+ * tests hold the two equal.
  *
  * @param scheduled the scheduled task instances of running runs (any order)
  */
 export function candidateWindow<C extends WindowCandidate>(rooms: ClaimRooms, scheduled: readonly C[]): C[] {
   if (rooms.global <= 0) return [];
-  const ordered = [...scheduled].sort(readOrder);
+  const cap = (pool: string) => Math.min(rooms.poolOpen.get(pool) ?? 0, rooms.global);
+  const room = (dagId: string) => rooms.dagRooms.get(dagId) ?? 0;
+  const perDagPool = new Map<string, number>();
+  const read = [...scheduled].sort(readOrder).filter((c) => {
+    if (c.poolSlots > (rooms.poolOpen.get(c.pool) ?? 0)) return false;
+    const key = `${c.dagId}\u0000${c.pool}`;
+    const n = perDagPool.get(key) ?? 0;
+    if (n >= Math.min(room(c.dagId), cap(c.pool))) return false;
+    perDagPool.set(key, n + 1);
+    return true;
+  });
   const perDag = new Map<string, number>();
   const perPool = new Map<string, number>();
   const window: C[] = [];
-  for (const c of ordered) {
-    const dagRoom = rooms.dagRooms.get(c.dagId) ?? 0;
-    const open = rooms.poolOpen.get(c.pool) ?? 0;
-    if (c.poolSlots > open) continue;
+  for (const c of read) {
     const inDag = perDag.get(c.dagId) ?? 0;
-    if (inDag >= dagRoom) continue;
+    if (inDag >= room(c.dagId)) continue;
     perDag.set(c.dagId, inDag + 1);
     const inPool = perPool.get(c.pool) ?? 0;
-    if (inPool >= Math.min(open, rooms.global)) continue;
+    if (inPool >= cap(c.pool)) continue;
     perPool.set(c.pool, inPool + 1);
     window.push(c);
   }
