@@ -15,6 +15,7 @@ import { claimTaskInstances } from "./store/claim-store.ts";
 import { DagCache } from "./store/dag-cache.ts";
 import { LostTryWatch } from "./lost-try-watch.ts";
 import type { LostTry, LostTryThresholds } from "./store/lost-tries-store.ts";
+import { PlannerStatistics } from "./store/planner-statistics.ts";
 import { progressRunningRuns } from "./store/progress-store.ts";
 import { updateNextDagruns } from "./store/next-dagrun-store.ts";
 import { createDueScheduledRuns, startQueuedRuns } from "./store/run-store.ts";
@@ -68,11 +69,13 @@ export class Scheduler {
   private readonly verified = new Map<string, string>();
   private readonly lostTryWatch: LostTryWatch;
   private readonly callbackRunner: CallbackRunner | null;
+  private readonly statistics: PlannerStatistics;
   /** Passes run so far (exposed for metrics and tests). */
   passes = 0;
 
   constructor(private readonly options: SchedulerOptions) {
     this.now = options.now ?? (() => new Date());
+    this.statistics = new PlannerStatistics(options.database.db, options.logger);
     this.callbackRunner = options.callbacks
       ? new CallbackRunner({ dagsFolder: options.callbacks.dagsFolder, logger: options.logger, ...(options.callbacks.timeoutMs === undefined ? {} : { timeoutMs: options.callbacks.timeoutMs }) })
       : null;
@@ -192,7 +195,9 @@ export class Scheduler {
     }
     if (full || this.runsFinished) {
       this.runsFinished = false;
-      dirty.push(...(await startQueuedRuns(db, dags, limits.maxActiveRunsPerDag, now)));
+      const started = await startQueuedRuns(db, dags, limits.maxActiveRunsPerDag, now);
+      for (const run of started) this.statistics.noteChanged(dags.get(run.dagId)?.serialized.tasks.length ?? 0);
+      dirty.push(...started);
     }
     let progress;
     if (full) progress = await progressRunningRuns(db, dags, now, "all", { verified: this.verified });
@@ -214,11 +219,13 @@ export class Scheduler {
       this.now(), // queued_at is when the claim queued it (Airflow's queued_dttm), not when the pass began
     );
     if (claim.queued.length > 0) executor.execute(claim.queued);
+    this.statistics.noteChanged(progress.transitions + claim.queued.length);
     // Operator log (issue 13, item 5): one "queued" line per try.
     for (const ti of claim.queued) logTryQueued(this.options.logger, ti, executor.name);
     // Another scheduler is claiming right now; look again shortly rather than spin.
     if (!claim.ran) setTimeout(() => this.nudge(), 50).unref();
     await this.housekeeping(now);
+    await this.statistics.refreshIfDue(now.getTime());
   }
 
   // A try lost with its worker never ran its own onFailure / onRetry: the callback runner does.

@@ -10,3 +10,4 @@ export * from "./max-active-tis-per-dag.ts";
 export * from "./latest-only.ts";
 export * from "./verify-integrity.ts";
 export * from "./run-may-progress.ts";
+export * from "./analyze-due.ts";

@@ -1,0 +1,50 @@
+// Keeps the planner statistics of task_instances (and dag_runs) in step with what the scheduler
+// changes: counts the task instances it creates, moves and claims, and when analyzeDue says so
+// runs ANALYZE at the end of a pass, so the next pass plans with them. See
+// decisions/analyze-due.ts for why autovacuum alone is too late.
+import { errorMessage, type Logger } from "@updraft/core";
+import type { UpdraftDb } from "@updraft/db";
+import { sql } from "drizzle-orm";
+import { analyzeDue } from "../decisions/analyze-due.ts";
+
+export class PlannerStatistics {
+  private changed = 0;
+  private lastAnalyze: number | null = null;
+
+  constructor(
+    private readonly db: Pick<UpdraftDb, "execute">,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Counts `n` task instances created, moved or claimed. */
+  noteChanged(n: number): void {
+    this.changed += n;
+  }
+
+  /**
+   * ANALYZEs task_instances and dag_runs when due (`now` in ms since the epoch). Never throws: a
+   * failure is logged at debug and tried again on a later call. (A role that does not own the
+   * tables gets a warning from Postgres and no statistics: autovacuum still keeps them.)
+   * @returns whether it analyzed
+   */
+  async refreshIfDue(now: number): Promise<boolean> {
+    const changed = this.changed;
+    const msSinceAnalyze = this.lastAnalyze === null ? null : now - this.lastAnalyze;
+    if (!analyzeDue({ changedSinceAnalyze: changed, tableRows: 0, msSinceAnalyze })) return false;
+    try {
+      // The size as of the last ANALYZE (or VACUUM): below 10% of it, changes shift little.
+      const size = await this.db.execute<{ rows: number | string }>(sql`select greatest(reltuples, 0) as rows from pg_class where oid = 'task_instances'::regclass`);
+      const tableRows = Number(size.rows[0]?.rows ?? 0);
+      if (!analyzeDue({ changedSinceAnalyze: changed, tableRows, msSinceAnalyze })) return false;
+      const started = performance.now();
+      await this.db.execute(sql`analyze task_instances, dag_runs`);
+      this.changed -= changed;
+      this.lastAnalyze = now;
+      this.logger.debug({ changed, tableRows, ms: Math.round(performance.now() - started) }, "analyzed task_instances");
+      return true;
+    } catch (error) {
+      this.logger.debug({ err: errorMessage(error) }, "ANALYZE task_instances failed; will try again");
+      return false;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+// The scheduler refreshes task_instances' planner statistics once the runs it started created
+// enough task instances (decisions/analyze-due.ts), on Postgres and PGlite: observed through
+// pg_class.reltuples, which ANALYZE sets to the table's row count (-1 before any).
+import { describe, expect, it } from "vitest";
+import { createDagRun } from "@updraft/db";
+import { sql } from "drizzle-orm";
+import { useStoreWorld } from "./support/store-world.ts";
+import { insertTaskInstances } from "../src/store/integrity-store.ts";
+import { PlannerStatistics } from "../src/store/planner-statistics.ts";
+import { silentLogger } from "@updraft/core";
+
+describe.each(["postgres", "pglite"] as const)("planner statistics (%s)", (driver) => {
+  const world = useStoreWorld(driver, { "wide.ts": `import { dag, task } from "@updraft/sdk";\nexport default dag({ dagId: "wide" }, () => { task({ taskId: "t" }, () => null); });` });
+  const reltuples = async () =>
+    Number((await world.database.db.execute<{ n: number | string }>(sql`select reltuples as n from pg_class where oid = 'task_instances'::regclass`)).rows[0]!.n);
+  const tis = (runId: string, n: number) =>
+    Array.from({ length: n }, (_, i) => ({ dagId: "wide", runId, taskId: `t${i}`, retries: 0, queue: "default", pool: "default_pool", poolSlots: 1, priorityWeight: 1 }));
+
+  it("analyzes once 1,000 task instances were created or changed, not before, and at most once per interval", async () => {
+    const { db } = world.database;
+    const statistics = new PlannerStatistics(db, silentLogger);
+    await createDagRun(db, { dagId: "wide", runId: "a", runType: "manual", logicalDate: new Date("2024-01-01T00:00:00Z") });
+    await insertTaskInstances(db, tis("a", 999));
+    statistics.noteChanged(999);
+    expect(await statistics.refreshIfDue(1_000_000)).toBe(false);
+    expect(await reltuples()).toBeLessThan(1); // never analyzed (-1), or 0 on a server that analyzed the empty table
+
+    await createDagRun(db, { dagId: "wide", runId: "b", runType: "manual", logicalDate: new Date("2024-01-02T00:00:00Z") });
+    await insertTaskInstances(db, tis("b", 1));
+    statistics.noteChanged(1);
+    expect(await statistics.refreshIfDue(1_000_000)).toBe(true);
+    expect(await reltuples()).toBe(1_000);
+
+    // 1,000 more within the interval: not yet; after it: yes.
+    await createDagRun(db, { dagId: "wide", runId: "c", runType: "manual", logicalDate: new Date("2024-01-03T00:00:00Z") });
+    await insertTaskInstances(db, tis("c", 1_000));
+    statistics.noteChanged(1_000);
+    expect(await statistics.refreshIfDue(1_001_000)).toBe(false);
+    expect(await reltuples()).toBe(1_000);
+    expect(await statistics.refreshIfDue(1_002_000)).toBe(true);
+    expect(await reltuples()).toBe(2_000);
+  });
+});
