@@ -140,8 +140,12 @@ async function readCandidates(db: Pick<UpdraftDb, "execute">, rooms: ClaimRooms)
         from task_instances ti
         where ti.dag_id = d.dag_id and ti.pool = po.pool and ti.state = 'scheduled' and ti.pool_slots <= po.open
           -- the DAG's running runs, read once per DAG and pool: a per-row lookup or join is planned
-          -- as a scan of every run of the DAG while the tables have no statistics yet (a new install)
-          and ti.run_id = any(array(select r.run_id from dag_runs r where r.dag_id = d.dag_id and r.state = 'running'))
+          -- as a scan of every run of the DAG while the tables have no statistics yet (a new
+          -- install). Compared as an expression (|| ''), never as an index condition: with
+          -- run_id = any(...) as one, task_instances_run_state_idx looked cheaper to the planner
+          -- on stale statistics, and it read and sorted every scheduled row of the DAG's running
+          -- runs (405, to queue 8) instead of reading this index in order
+          and (ti.run_id || '') = any(array(select r.run_id from dag_runs r where r.dag_id = d.dag_id and r.state = 'running'))
           and not exists (select 1 from tf where tf.dag_id = ti.dag_id and tf.task_id = ti.task_id)
         order by ti.priority_weight desc nulls last, ti.run_logical_date, ti.run_id collate "C", ti.task_id collate "C"
         limit least(d.room, po.open, ${rooms.global})

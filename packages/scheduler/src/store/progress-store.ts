@@ -35,12 +35,16 @@ function runKeys(runs: readonly RunKey[]): SQL {
 /** Task instance states that are not finished, besides "no state yet". */
 const UNFINISHED_STATES = TASK_INSTANCE_STATES.filter((s) => !FINISHED_TASK_STATES.has(s) && s !== "up_for_retry");
 
-// Each flag is an EXISTS on one state (or none), which task_instances_run_state_idx (dag_id, run_id,
-// state) answers without walking the run's task instances.
-const runFacts = sql`
-  exists (select 1 from task_instances ti where ti.dag_id = r.dag_id and ti.state is null and ti.run_id = r.run_id)
-    or exists (select 1 from task_instances ti where ti.dag_id = r.dag_id and ti.state = 'up_for_retry' and ti.run_id = r.run_id) as movable,
-  exists (select 1 from task_instances ti where ti.dag_id = r.dag_id and ti.state = any(${param(UNFINISHED_STATES)}::text[]) and ti.run_id = r.run_id) as active`;
+// Each flag is one probe of task_instances_run_state_idx (dag_id, run_id, state): a LATERAL with
+// LIMIT 1 per run, which Postgres always runs per run. As EXISTS in the select list, the planner
+// may pick a "hashed" alternative (one scan of the whole table) whenever it expects many runs, and
+// did in `pnpm bench` (a sequential scan of 15,010 rows to find the 5 runs of a scoped pass).
+const runFacts = sql`m.movable is not null as movable, a.active is not null as active`;
+const runFactJoins = sql`
+  left join lateral (select true as movable from task_instances ti
+    where ti.dag_id = r.dag_id and ti.run_id = r.run_id and (ti.state is null or ti.state = 'up_for_retry') limit 1) m on true
+  left join lateral (select true as active from task_instances ti
+    where ti.dag_id = r.dag_id and ti.run_id = r.run_id and ti.state = any(${param(UNFINISHED_STATES)}::text[]) limit 1) a on true`;
 
 export interface ProgressOptions {
   /**
@@ -81,8 +85,8 @@ export async function progressRunningRuns(
   const looked = (
     await db.execute<{ id: number; dag_id: string; run_id: string; start_date: string | Date | null; movable: boolean; active: boolean }>(
       scope === "all"
-        ? sql`select r.id, r.dag_id, r.run_id, r.start_date, ${runFacts} from dag_runs r where r.state = 'running'`
-        : sql`select r.id, r.dag_id, r.run_id, r.start_date, ${runFacts} from dag_runs r
+        ? sql`select r.id, r.dag_id, r.run_id, r.start_date, ${runFacts} from dag_runs r ${runFactJoins} where r.state = 'running'`
+        : sql`select r.id, r.dag_id, r.run_id, r.start_date, ${runFacts} from dag_runs r ${runFactJoins}
             where r.state = 'running' and (r.id in (select r2.id from dag_runs r2 join ${runKeys(scope)} on r2.dag_id = k.dag_id and r2.run_id = k.run_id)${dueRetries})`,
     )
   ).rows.map((r) => ({ id: Number(r.id), dagId: r.dag_id, runId: r.run_id, startDate: r.start_date === null ? null : new Date(r.start_date), movable: r.movable, active: r.active }));
