@@ -18,6 +18,12 @@ describe("analyzeDue", () => {
     expect(analyzeDue({ changedSinceAnalyze: 5_000, tableRows: 0, msSinceAnalyze: ANALYZE_MIN_INTERVAL_MS })).toBe(true);
   });
 
+  it("refreshes after as many created task instances whatever the time since the last", () => {
+    expect(analyzeDue({ changedSinceAnalyze: 5_000, insertedSinceAnalyze: 999, tableRows: 0, msSinceAnalyze: 1 })).toBe(false);
+    expect(analyzeDue({ changedSinceAnalyze: 5_000, insertedSinceAnalyze: 1_000, tableRows: 0, msSinceAnalyze: 1 })).toBe(true);
+    expect(analyzeDue({ changedSinceAnalyze: 100_000, insertedSinceAnalyze: 99_999, tableRows: 1_000_000, msSinceAnalyze: 1 })).toBe(false);
+  });
+
   it("treats a never-analyzed table (reltuples -1) as empty", () => {
     expect(analyzeDue({ changedSinceAnalyze: ANALYZE_MIN_ROWS, tableRows: -1, msSinceAnalyze: null })).toBe(true);
   });

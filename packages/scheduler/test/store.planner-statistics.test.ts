@@ -21,23 +21,30 @@ describe.each(["postgres", "pglite"] as const)("planner statistics (%s)", (drive
     const statistics = new PlannerStatistics(db, silentLogger);
     await createDagRun(db, { dagId: "wide", runId: "a", runType: "manual", logicalDate: new Date("2024-01-01T00:00:00Z") });
     await insertTaskInstances(db, tis("a", 999));
-    statistics.noteChanged(999);
+    statistics.noteInserted(999);
     expect(await statistics.refreshIfDue(1_000_000)).toBe(false);
     expect(await reltuples()).toBeLessThan(1); // never analyzed (-1), or 0 on a server that analyzed the empty table
 
     await createDagRun(db, { dagId: "wide", runId: "b", runType: "manual", logicalDate: new Date("2024-01-02T00:00:00Z") });
     await insertTaskInstances(db, tis("b", 1));
-    statistics.noteChanged(1);
+    statistics.noteInserted(1);
     expect(await statistics.refreshIfDue(1_000_000)).toBe(true);
     expect(await reltuples()).toBe(1_000);
 
-    // 1,000 more within the interval: not yet; after it: yes.
+    // 1,000 changes within the interval: not yet; after it: yes.
     await createDagRun(db, { dagId: "wide", runId: "c", runType: "manual", logicalDate: new Date("2024-01-03T00:00:00Z") });
     await insertTaskInstances(db, tis("c", 1_000));
     statistics.noteChanged(1_000);
-    expect(await statistics.refreshIfDue(1_004_000)).toBe(false);
+    expect(await statistics.refreshIfDue(1_009_000)).toBe(false);
     expect(await reltuples()).toBe(1_000);
-    expect(await statistics.refreshIfDue(1_005_000)).toBe(true);
+    expect(await statistics.refreshIfDue(1_010_000)).toBe(true);
     expect(await reltuples()).toBe(2_000);
+
+    // 2,000 created right after: at once, whatever the interval.
+    await createDagRun(db, { dagId: "wide", runId: "d", runType: "manual", logicalDate: new Date("2024-01-04T00:00:00Z") });
+    await insertTaskInstances(db, tis("d", 2_000));
+    statistics.noteInserted(2_000);
+    expect(await statistics.refreshIfDue(1_010_001)).toBe(true);
+    expect(await reltuples()).toBe(4_000);
   });
 });

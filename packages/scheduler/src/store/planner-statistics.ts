@@ -1,6 +1,7 @@
 // Keeps the planner statistics of task_instances (and dag_runs) in step with what the scheduler
 // changes: counts the task instances it creates, moves and claims, and when analyzeDue says so
-// runs ANALYZE at the end of a pass, so the next pass plans with them. See
+// runs ANALYZE (right after starting runs, and at the end of a pass), so what follows plans with
+// them. See
 // decisions/analyze-due.ts for why autovacuum alone is too late.
 import { errorMessage, type Logger } from "@updraft/core";
 import type { UpdraftDb } from "@updraft/db";
@@ -9,6 +10,7 @@ import { analyzeDue } from "../decisions/analyze-due.ts";
 
 export class PlannerStatistics {
   private changed = 0;
+  private inserted = 0;
   private lastAnalyze: number | null = null;
 
   constructor(
@@ -16,8 +18,14 @@ export class PlannerStatistics {
     private readonly logger: Logger,
   ) {}
 
-  /** Counts `n` task instances created, moved or claimed. */
+  /** Counts `n` task instances moved or claimed. */
   noteChanged(n: number): void {
+    this.changed += n;
+  }
+
+  /** Counts `n` task instances created (the tasks of runs just started). */
+  noteInserted(n: number): void {
+    this.inserted += n;
     this.changed += n;
   }
 
@@ -29,18 +37,20 @@ export class PlannerStatistics {
    */
   async refreshIfDue(now: number): Promise<boolean> {
     const changed = this.changed;
+    const inserted = this.inserted;
     const msSinceAnalyze = this.lastAnalyze === null ? null : now - this.lastAnalyze;
-    if (!analyzeDue({ changedSinceAnalyze: changed, tableRows: 0, msSinceAnalyze })) return false;
+    if (!analyzeDue({ changedSinceAnalyze: changed, insertedSinceAnalyze: inserted, tableRows: 0, msSinceAnalyze })) return false;
     try {
       // The size as of the last ANALYZE (or VACUUM): below 10% of it, changes shift little.
       const size = await this.db.execute<{ rows: number | string }>(sql`select greatest(reltuples, 0) as rows from pg_class where oid = 'task_instances'::regclass`);
       const tableRows = Number(size.rows[0]?.rows ?? 0);
-      if (!analyzeDue({ changedSinceAnalyze: changed, tableRows, msSinceAnalyze })) return false;
+      if (!analyzeDue({ changedSinceAnalyze: changed, insertedSinceAnalyze: inserted, tableRows, msSinceAnalyze })) return false;
       const started = performance.now();
       // Only the columns the scheduler's statements filter and join on: a third of the time
       // of the whole table's (the rest keep the statistics autovacuum took).
       await this.db.execute(sql`analyze task_instances (dag_id, run_id, task_id, state, pool), dag_runs (dag_id, run_id, state)`);
       this.changed -= changed;
+      this.inserted -= inserted;
       this.lastAnalyze = now;
       this.logger.debug({ changed, tableRows, ms: Math.round(performance.now() - started) }, "analyzed task_instances");
       return true;
