@@ -22,6 +22,8 @@ import { listPids, readProcStats, ticksPerSecond } from "./proc-stat.ts";
 const TRIES = Number(process.env.TRIES ?? 5_000);
 const WARMUP = Number(process.env.WARMUP ?? 500);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
+/** As the worker: a task process is replaced after this many tries. Small values measure process starts. */
+const MAX_TRIES_PER_CHILD = Number(process.env.MAX_TRIES_PER_CHILD ?? 1_000);
 /** Tries started per second at most (0: as fast as the pool runs them); the cluster bench runs 75-160/s per worker. */
 const RATE = Number(process.env.RATE ?? 0);
 
@@ -39,9 +41,24 @@ function selfTicks(): { own: number; reaped: number } {
   return { own: f(14) + f(15), reaped: f(16) + f(17) };
 }
 
+/** Every task process seen (sampled every 20 ms and at each reading), by pid. */
+const seen = new Set<number>();
+
+/** This process's children: /proc/<pid>/task/<pid>/children, else a scan of /proc. */
+function childPids(): number[] {
+  try {
+    return readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, "utf8").split(" ").filter(Boolean).map(Number);
+  } catch {
+    return readProcStats(listPids())
+      .filter((s) => s.ppid === process.pid)
+      .map((s) => s.pid);
+  }
+}
+
 /** Ticks of this process's live children plus those already reaped. */
 function childTicks(): number {
-  const live = readProcStats(listPids()).filter((s) => s.ppid === process.pid);
+  const live = readProcStats(childPids()).filter((s) => s.ppid === process.pid);
+  for (const s of live) seen.add(s.pid);
   return live.reduce((sum, s) => sum + s.cpuTicks, 0) + selfTicks().reaped;
 }
 
@@ -51,7 +68,7 @@ async function main(): Promise<void> {
   await writeFile(path, DAG);
   // The children inherit the environment; NODE_OPTIONS refuses --cpu-prof, hence the preload.
   if (process.env.CPU_PROFILE_DIR) process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --import ${new URL("./cpu-profile-preload.mjs", import.meta.url).href}`;
-  const pool = new TaskProcessPool({ size: CONCURRENCY, maxTriesPerChild: 1_000 });
+  const pool = new TaskProcessPool({ size: CONCURRENCY, maxTriesPerChild: MAX_TRIES_PER_CHILD });
   pool.warm(Math.min(CONCURRENCY, 4));
   let next = 0;
   let logs = 0;
@@ -91,12 +108,14 @@ async function main(): Promise<void> {
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, lane));
   };
+  const sampler = setInterval(() => childPids().forEach((pid) => seen.add(pid)), 20);
   const hz = ticksPerSecond();
   const t0 = { child: childTicks(), self: selfTicks().own, wall: performance.now() };
   await runMany(WARMUP);
   const t1 = { child: childTicks(), self: selfTicks().own, wall: performance.now() };
   await runMany(TRIES);
   const t2 = { child: childTicks(), self: selfTicks().own, wall: performance.now() };
+  clearInterval(sampler);
   await pool.close();
   await rm(folder, { recursive: true, force: true });
   const per1k = (ticks: number, tries: number) => ((ticks / hz) * 1000) / tries;
@@ -104,9 +123,13 @@ async function main(): Promise<void> {
     tries: TRIES,
     concurrency: CONCURRENCY,
     rate: RATE || "max",
+    maxTriesPerChild: MAX_TRIES_PER_CHILD,
     warmup: { tries: WARMUP, childCpuS: (t1.child - t0.child) / hz, parentCpuS: (t1.self - t0.self) / hz },
     childCpuSPer1k: Number(per1k(t2.child - t1.child, TRIES).toFixed(3)),
     parentCpuSPer1k: Number(per1k(t2.self - t1.self, TRIES).toFixed(3)),
+    /** With the warm-up: process starts included. */
+    childCpuSPer1kAll: Number(per1k(t2.child - t0.child, WARMUP + TRIES).toFixed(3)),
+    processesStarted: seen.size,
     triesPerSecondWall: Math.round(TRIES / ((t2.wall - t1.wall) / 1000)),
     logLines: logs,
   };
