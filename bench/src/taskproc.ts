@@ -70,6 +70,8 @@ async function main(): Promise<void> {
   if (process.env.CPU_PROFILE_DIR) process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --import ${new URL("./cpu-profile-preload.mjs", import.meta.url).href}`;
   const pool = new TaskProcessPool({ size: CONCURRENCY, maxTriesPerChild: MAX_TRIES_PER_CHILD });
   pool.warm(Math.min(CONCURRENCY, 4));
+  // A worker is started before work arrives: its warm processes are ready by then.
+  await new Promise((resolve) => setTimeout(resolve, Number(process.env.WARM_MS ?? 1_000)));
   let next = 0;
   let logs = 0;
   const runMany = async (count: number): Promise<void> => {
