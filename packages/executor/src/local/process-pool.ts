@@ -2,7 +2,9 @@
 // demand and kept for later tries; a child is replaced after `maxTriesPerChild` tries (so a
 // leaking task cannot grow forever), when it dies, or when it overstays a try's deadline.
 // The pool grows gradually: at most STARTING_AT_ONCE processes start at a time (a burst of tries
-// on a loaded machine must not fork 16 Node processes at once and starve everything else). Each
+// on a loaded machine must not fork 16 Node processes at once and starve everything else), and only
+// for a try that waited GROW_AFTER_MS for a busy process to come free (short tries are served by
+// the processes there are instead of each costing a process start). Each
 // bash command of a try runs in its own process group that the pool kills with the try (deadline,
 // crash) and that the task process kills when its parent dies.
 import { fork, type ChildProcess } from "node:child_process";
@@ -10,6 +12,12 @@ import { compileDagFile, DagCompileError, siblingModule, updraftNodeArgs, type C
 import { errorMessage } from "@updraft/core";
 import type { LogLine, TryOutcome } from "../task-outcome.ts";
 import type { FromChild, SecretKind, ToChild, TryJob } from "./pool-protocol.ts";
+
+interface Waiter {
+  take(child: PooledChild): void;
+  /** performance.now() when it began to wait. */
+  since: number;
+}
 
 interface PooledChild {
   process: ChildProcess;
@@ -22,6 +30,14 @@ interface PooledChild {
 
 /** Task processes starting at the same time, at most. */
 const STARTING_AT_ONCE = 2;
+
+/**
+ * How long a try waits for one of the pool's processes, all busy, before a new process is started
+ * for it (ms). A start costs a process ~120 ms of CPU and longer than that before it is ready, so
+ * short tries (a no-op try holds a process for about a millisecond) are better served by the
+ * processes there are; a try still waiting after this starts the pool's growth as before.
+ */
+const GROW_AFTER_MS = 50;
 
 function killGroups(child: PooledChild): void {
   for (const pgid of child.groups) {
@@ -59,7 +75,9 @@ export interface RunHooks {
 
 export class TaskProcessPool {
   private readonly children = new Set<PooledChild>();
-  private readonly waiting: Array<(child: PooledChild) => void> = [];
+  private readonly waiting: Waiter[] = [];
+  /** Looks at the waiting tries again once the oldest has waited GROW_AFTER_MS. */
+  private growTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private starting = 0;
   private warmTarget = 0;
@@ -101,6 +119,7 @@ export class TaskProcessPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.growTimer) clearTimeout(this.growTimer);
     await Promise.all([...this.children].map((c) => this.retire(c)));
   }
 
@@ -191,29 +210,43 @@ export class TaskProcessPool {
         return Promise.resolve(c);
       }
     }
-    if (this.children.size < this.options.size && this.starting < STARTING_AT_ONCE) {
-      const c = this.spawn();
-      c.busy = true;
-      return Promise.resolve(c);
-    }
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((take) => {
+      this.waiting.push({ take, since: performance.now() });
+      this.pump();
+    });
   }
 
-  // Grows the pool one step: a new process for the next waiting try, or an idle one up to the
-  // warm target, while fewer than STARTING_AT_ONCE are starting.
+  // Grows the pool: a new process for the oldest waiting try once it waited GROW_AFTER_MS (at
+  // once when the pool has no process that could come free), or an idle one up to the warm
+  // target, while fewer than STARTING_AT_ONCE are starting.
   private pump(): void {
     while (!this.closed && this.starting < STARTING_AT_ONCE && this.children.size < this.options.size) {
-      const next = this.waiting.shift();
-      if (next) {
-        const fresh = this.spawn();
+      const oldest = this.waiting[0];
+      const due = oldest !== undefined && (this.children.size === 0 || performance.now() - oldest.since >= GROW_AFTER_MS);
+      if (!due && this.children.size >= this.warmTarget) break;
+      const fresh = this.spawn();
+      // A process started for the warm target serves a waiting try too, if there is one.
+      const waiter = this.waiting.shift();
+      if (waiter) {
         fresh.busy = true;
-        next(fresh);
-      } else if (this.children.size < this.warmTarget) {
-        this.spawn();
-      } else {
-        return;
+        waiter.take(fresh);
       }
     }
+    this.growLater();
+  }
+
+  // A try waits for a process to come free, but not beyond GROW_AFTER_MS while the pool may grow.
+  // (While STARTING_AT_ONCE processes start, their start calls pump() again.)
+  private growLater(): void {
+    const oldest = this.waiting[0];
+    if (this.closed || this.growTimer || !oldest || this.starting >= STARTING_AT_ONCE || this.children.size >= this.options.size) return;
+    this.growTimer = setTimeout(
+      () => {
+        this.growTimer = null;
+        this.pump();
+      },
+      Math.max(0, oldest.since + GROW_AFTER_MS - performance.now()),
+    );
   }
 
   private release(child: PooledChild): void {
@@ -224,7 +257,7 @@ export class TaskProcessPool {
       return;
     }
     const next = this.waiting.shift();
-    if (next) next(child);
+    if (next) next.take(child);
     else child.busy = false;
   }
 

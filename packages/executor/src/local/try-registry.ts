@@ -9,6 +9,9 @@ import { join } from "node:path";
 
 const DIR = join(tmpdir(), "updraft-running-tries");
 
+/** The files this process wrote (recordCommand) and has not removed yet. */
+const recorded = new Set<string>();
+
 export interface TaskInstanceKey {
   dagId: string;
   runId: string;
@@ -22,6 +25,9 @@ function baseName(ti: TaskInstanceKey): string {
 
 /** Kills the recorded process groups of tries of this task instance older than `ti.tryNumber`. Returns how many groups. */
 export function killOlderTries(ti: TaskInstanceKey): number {
+  // Tries are numbered from 1: a first try has no older one, so the folder is not read (most
+  // tries are first tries, and this runs before every try).
+  if (ti.tryNumber <= 1) return 0;
   const base = baseName(ti);
   let killed = 0;
   let names: string[];
@@ -49,10 +55,18 @@ export function killOlderTries(ti: TaskInstanceKey): number {
 /** Records that a command of this try runs in process group `pgid`. */
 export function recordCommand(ti: TaskInstanceKey, pgid: number): void {
   mkdirSync(DIR, { recursive: true });
-  appendFileSync(join(DIR, `${baseName(ti)}.${ti.tryNumber}`), `${pgid}\n`);
+  const path = join(DIR, `${baseName(ti)}.${ti.tryNumber}`);
+  appendFileSync(path, `${pgid}\n`);
+  recorded.add(path);
 }
 
-/** Forgets the try once it ended. */
+/**
+ * Forgets the try once it ended: removes its file, which only this process writes (a try runs in
+ * one process), so a try that started no command touches no file.
+ */
 export function forgetTry(ti: TaskInstanceKey): void {
-  rmSync(join(DIR, `${baseName(ti)}.${ti.tryNumber}`), { force: true });
+  if (recorded.size === 0) return;
+  const path = join(DIR, `${baseName(ti)}.${ti.tryNumber}`);
+  if (!recorded.delete(path)) return;
+  rmSync(path, { force: true });
 }
