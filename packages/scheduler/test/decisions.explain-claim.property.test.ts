@@ -22,6 +22,7 @@ import {
   type ConcurrencySnapshot,
   type WindowCandidate,
 } from "../src/index.ts";
+import { propertyParams } from "./support/property-params.ts";
 
 interface Ti extends WindowCandidate {
   state: "scheduled" | "queued" | "running" | "success";
@@ -164,7 +165,7 @@ describe("why waiting and the claim derive from one decision (property)", () => 
           }
         }
       }),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 2_000) },
+      propertyParams(2_000),
     );
   });
 
@@ -186,7 +187,7 @@ describe("why waiting and the claim derive from one decision (property)", () => 
         const expected = start.tis.filter((t) => t.state === "scheduled" && claimable(w, t)).map((t) => t.taskId);
         expect([...ever].sort()).toEqual(expected.sort());
       }),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 2_000) },
+      propertyParams(2_000),
     );
   });
 });

@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildDagGraph, decideRunProgress, TRIGGER_RULES, type SerializedTask, type TaskInstanceState, type TriggerRule } from "@updraft/core";
 import { explainWaiting, type WaitingFacts } from "../src/index.ts";
+import { propertyParams } from "./support/property-params.ts";
 
 const STATES: Array<TaskInstanceState | null> = [null, null, null, "scheduled", "queued", "running", "success", "success", "failed", "upstream_failed", "skipped", "up_for_retry", "removed"];
 const FINISHED = new Set(["success", "failed", "upstream_failed", "skipped", "removed"]);
@@ -62,7 +63,7 @@ describe("why waiting for a task instance with no state yet is the progress deci
           }
         }
       }),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 3_000) },
+      propertyParams(3_000),
     );
   });
 

@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildDagGraph, decideRunProgress, FINISHED_TASK_STATES, TRIGGER_RULES, type SerializedTask, type TaskInstanceState, type TriggerRule } from "@updraft/core";
 import { decideDagrunTimeout, runMayProgress } from "../src/index.ts";
+import { propertyParams } from "./support/property-params.ts";
 
 const STATES: Array<TaskInstanceState | null> = [null, "scheduled", "queued", "running", "running", "success", "success", "failed", "upstream_failed", "skipped", "up_for_retry", "removed"];
 
@@ -62,7 +63,7 @@ describe("runMayProgress (property)", () => {
         expect(progress.runState, context).toBe("running");
         expect(decideDagrunTimeout({ startDate, timeoutMs, now, instances }), context).toBeNull();
       }),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 3_000) },
+      propertyParams(3_000),
     );
   });
 

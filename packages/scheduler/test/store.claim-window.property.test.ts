@@ -10,6 +10,7 @@ import { migrate, type UpdraftDatabase } from "@updraft/db";
 import { createTestDatabase, type TestDatabase } from "@updraft/db/testing";
 import { sql } from "drizzle-orm";
 import { candidateWindow, planClaim, selectTaskInstancesToQueue, type DagCache } from "../src/index.ts";
+import { propertyParams } from "./support/property-params.ts";
 
 type CachedDag = ReturnType<DagCache["all"]> extends ReadonlyMap<string, infer D> ? D : never;
 
@@ -83,7 +84,7 @@ describe.each(["postgres", "pglite"] as const)("the claim's SQL window is the pu
         expect(plan.candidates.map(key)).toEqual(expected);
         expect(plan.selection.selected.map(key)).toEqual(selectTaskInstancesToQueue(candidateWindow(plan.rooms, scheduled), plan.snapshot).selected.map(key));
       }),
-      { numRuns: driver === "postgres" ? 60 : 30 },
+      propertyParams(driver === "postgres" ? 60 : 30),
     );
   }, 300_000);
 });

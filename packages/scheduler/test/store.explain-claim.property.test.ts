@@ -14,6 +14,7 @@ import { migrate, syncDags, type UpdraftDatabase } from "@updraft/db";
 import { createTestDatabase, type TestDatabase } from "@updraft/db/testing";
 import { sql } from "drizzle-orm";
 import { claimTaskInstances, DagCache, explainTaskInstance } from "../src/index.ts";
+import { propertyParams } from "./support/property-params.ts";
 
 const LIMITS = { maxActiveTasksPerDag: 16, maxActiveRunsPerDag: 16 };
 
@@ -122,6 +123,7 @@ describe.each(["postgres", "pglite"] as const)("why waiting and the claim agree 
   it("for random installations: ready is queued by the next claim, nothing else is, and repeated passes queue every ready one", async () => {
     // Not vacuous: over all worlds, some task instances were called ready and some were not.
     const seen = { ready: 0, other: 0 };
+    const params = propertyParams<[World]>(driver === "postgres" ? 15 : 10);
     await fc.assert(
       fc.asyncProperty(worldArb, async (w) => {
         const db = database.db;
@@ -139,8 +141,10 @@ describe.each(["postgres", "pglite"] as const)("why waiting and the claim agree 
           const queued = new Set(claim.queued.map((q) => q.taskId));
           for (const [taskId, text] of words) {
             const ready = text.includes("ready; every limit has room");
-            expect(ready, `${taskId}: ${text}`).toBe(queued.has(taskId));
-            if (text.includes("paused") || text.includes("ready, but")) expect(queued.has(taskId), `${taskId}: ${text}`).toBe(false);
+            // Pass, explanation and what the claim took: with the counterexample and seed fast-check prints, enough to replay it.
+            const said = `pass ${pass}, ${taskId}: ${text} (the claim queued [${[...queued].join(", ")}]${claim.ran ? "" : ", and did not run"})`;
+            expect(ready, said).toBe(queued.has(taskId));
+            if (text.includes("paused") || text.includes("ready, but")) expect(queued.has(taskId), said).toBe(false);
             if (ready) everReady.add(taskId);
             seen[ready ? "ready" : "other"]++;
           }
@@ -151,9 +155,12 @@ describe.each(["postgres", "pglite"] as const)("why waiting and the claim agree 
         }
         expect([...everQueued].sort()).toEqual([...everReady].sort());
       }),
-      { numRuns: driver === "postgres" ? 15 : 10 },
+      params,
     );
-    expect(seen.ready).toBeGreaterThan(0);
-    expect(seen.other).toBeGreaterThan(0);
+    // A replay (FC_PATH) runs one world only, which may well have no ready task instance.
+    if (params.path === undefined) {
+      expect(seen.ready).toBeGreaterThan(0);
+      expect(seen.other).toBeGreaterThan(0);
+    }
   }, 600_000);
 });
