@@ -102,7 +102,8 @@ export interface WindowCandidate extends Candidate {
  * slots, the best min(DAG room, pool cap) scheduled task instances of that DAG in that pool that
  * the pool has the slots for (pool cap: min(open slots, global), as each takes a slot at least);
  * of those, per DAG its best `room`; then per pool its best `cap`; then the best `global`
- * overall. Order: priority weight (highest first), logical date, run id, task id. Read per DAG
+ * overall. Task instances of tasks at their maxActiveTisPerDag (`rooms.taskFull`) are not read.
+ * Order: priority weight (highest first), logical date, run id, task id, DAG id. Read per DAG
  * and pool, a pool's own candidates are never crowded out of a DAG's room by another pool's
  * that could not be queued anyway, and a DAG is never read beyond what its pools can take. The
  * claim's SQL (claim-store `readCandidates`) computes exactly this without reading more rows;
@@ -116,7 +117,7 @@ export function candidateWindow<C extends WindowCandidate>(rooms: ClaimRooms, sc
   const room = (dagId: string) => rooms.dagRooms.get(dagId) ?? 0;
   const perDagPool = new Map<string, number>();
   const read = [...scheduled].sort(readOrder).filter((c) => {
-    if (c.poolSlots > (rooms.poolOpen.get(c.pool) ?? 0)) return false;
+    if (c.poolSlots > (rooms.poolOpen.get(c.pool) ?? 0) || rooms.taskFull.has(taskKey(c.dagId, c.taskId))) return false;
     const key = `${c.dagId}\u0000${c.pool}`;
     const n = perDagPool.get(key) ?? 0;
     if (n >= Math.min(room(c.dagId), cap(c.pool))) return false;
@@ -143,7 +144,8 @@ function readOrder(a: WindowCandidate, b: WindowCandidate): number {
     b.priorityWeight - a.priorityWeight ||
     a.logicalDate.getTime() - b.logicalDate.getTime() ||
     compareText(a.runId, b.runId) ||
-    compareText(a.taskId, b.taskId)
+    compareText(a.taskId, b.taskId) ||
+    compareText(a.dagId, b.dagId)
   );
 }
 

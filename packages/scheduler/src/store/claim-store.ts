@@ -118,13 +118,13 @@ const keyOf = (c: { dagId: string; runId: string; taskId: string }) => `${c.dagI
 // `run_logical_date` is the run's logical date); of those, per DAG its best `room`; then per pool
 // at most min(open, global) (each takes a slot at least); then the best `global` overall. Tasks at
 // their maxActiveTisPerDag are not read, so they never fill a DAG's room. Exactly the pure
-// `candidateWindow` (held equal by a test); the pure selection decides. Ids compare as "C" (byte
-// order, as the pure code's `<` on the ids' characters), whatever the database's locale, which is
+// `candidateWindow` (held equal by a test; DAG id breaks the last ties); the pure selection
+// decides. Ids compare as "C" (byte order, as the pure code's `<` on the ids' characters), whatever the database's locale, which is
 // also what lets Postgres sort them with memcmp.
 async function readCandidates(db: Pick<UpdraftDb, "execute">, rooms: ClaimRooms): Promise<CandidateRow[]> {
   if (rooms.global <= 0 || rooms.dagRooms.size === 0 || rooms.poolOpen.size === 0) return [];
   const full = [...rooms.taskFull.keys()].map((k) => k.split("\u0000") as [string, string]);
-  const order = sql.raw(`priority_weight desc, run_logical_date, run_id collate "C", task_id collate "C"`);
+  const order = sql.raw(`priority_weight desc, run_logical_date, run_id collate "C", task_id collate "C", dag_id collate "C"`);
   const rows = await db.execute<{
     dag_id: string; run_id: string; task_id: string; try_number: number; max_tries: number; queue: string; pool: string; pool_slots: number;
     priority_weight: number; row_version: string; logical_date: string | Date; data_interval_start: string | Date | null; data_interval_end: string | Date | null; conf: unknown;
@@ -160,7 +160,7 @@ async function readCandidates(db: Pick<UpdraftDb, "execute">, rooms: ClaimRooms)
       p.row_version, r.logical_date, r.data_interval_start, r.data_interval_end, r.conf
     from per_pool p join dag_runs r on r.dag_id = p.dag_id and r.run_id = p.run_id
     where p.pool_rank <= least(p.open, ${rooms.global})
-    order by p.priority_weight desc, p.run_logical_date, p.run_id collate "C", p.task_id collate "C"
+    order by p.priority_weight desc, p.run_logical_date, p.run_id collate "C", p.task_id collate "C", p.dag_id collate "C"
     limit ${rooms.global}`);
   const date = (v: string | Date | null) => (v === null ? null : new Date(v));
   return rows.rows.map((r) => ({
