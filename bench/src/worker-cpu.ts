@@ -8,7 +8,7 @@
 //   pnpm bench:worker-cpu --bin /other/checkout/apps/cli/bin/updraft.js   # another build, same harness
 //   pnpm bench:worker-cpu --profile /tmp/prof       # V8 CPU profiles of the workers (written on exit)
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { openSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -30,6 +30,8 @@ const { values: args } = parseArgs({
     bin: { type: "string" },
     profile: { type: "string" },
     perf: { type: "string" },
+    "worker-flags": { type: "string", default: "" },
+    "worker-stdout": { type: "string" },
   },
 });
 const TIS = Number(args.tis);
@@ -50,13 +52,18 @@ const DAGS = {
   "wide.ts": `${SDK}\nexport default dag({ dagId: "wide", maxActiveTasks: 100000, maxActiveRuns: 100 }, () => { for (let i = 0; i < ${TIS}; i++) task({ taskId: "t" + i }, () => null); });`,
 };
 
+/** Extra node flags for the workers (e.g. --trace-deopt), and a file their stdout goes to. */
+const args_ = { stdout: args["worker-stdout"] };
+const WORKER_FLAGS = args["worker-flags"]!.split(" ").filter(Boolean);
+
 function start(args: string[], env: Record<string, string>, profile: boolean): ChildProcess {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("UPDRAFT_") && k !== "DATABASE_URL"));
   const prof = profile && PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE}`] : profile && PERF ? ["--perf-basic-prof"] : [];
-  return spawn(process.execPath, [...prof, ...updraftNodeFlags(BIN), "--import", COUNTER, BIN, ...args], {
+  const out = profile && args_.stdout ? openSync(args_.stdout, "a") : "ignore";
+  return spawn(process.execPath, [...prof, ...updraftNodeFlags(BIN), ...(profile ? WORKER_FLAGS : []), "--import", COUNTER, BIN, ...args], {
     cwd: tmpdir(),
-    env: { ...base, UPDRAFT_LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...base, UPDRAFT_LOG_LEVEL: process.env.UPDRAFT_LOG_LEVEL ?? "warn", ...env },
+    stdio: ["ignore", out, "inherit"],
   });
 }
 
