@@ -1,6 +1,6 @@
 // The one place where tries' writes are batched: running-marks, log lines and outcomes (state,
 // history, XCom) wait here a few milliseconds and are written together by `recordTryBatch` — one
-// transaction of multi-row statements and ONE scheduler wake-up per flush, not per try. Every
+// multi-row statement and ONE scheduler wake-up per flush, not per try. Every
 // promise it hands out settles only after the flush holding its entry has committed, which is
 // what lets a worker acknowledge a broker job after its outcome is durable ("ack after flush").
 import { errorMessage, type Logger } from "@updraft/core";
@@ -10,8 +10,8 @@ export interface OutcomeBufferOptions {
   db: UpdraftDb;
   logger: Logger;
   /**
-   * How long a running-mark or outcome waits for others to share its flush (ms). 0: a lane that is
-   * idle flushes on the event loop's next turn (what arrived in the same turn shares it), and what
+   * How long a running-mark or outcome waits for others to share its flush (ms). 0: a buffer that
+   * is idle flushes on the event loop's next turn (what arrived in the same turn shares it), and what
    * arrives while a flush is in flight shares the next one, so batches grow with load while an
    * idle chain pays no wait. @defaultValue 0
    */
@@ -101,11 +101,13 @@ class FlushLane<E> {
 type RunningEntry = { kind: "running"; key: TryKey; on: RunningOn; at: Date } & Pending<boolean>;
 type FinishedEntry = { kind: "finished"; key: TryKey; end: TryEnd; at: Date; firstTriedAt: number } & Pending<FinishedTry>;
 type LogEntry = { kind: "log"; record: LogRecord };
+type Entry = RunningEntry | FinishedEntry | LogEntry;
 
 /**
- * Buffers try writes and flushes them in batches, in two lanes that flush independently: one for
- * running-marks (a single statement), one for outcomes and log lines (one transaction). A try
- * waiting to start is never queued behind other tries' outcome transaction.
+ * Buffers try writes and flushes them in batches: running-marks, outcomes and log lines of a
+ * flush go out together as one statement (recordTryBatch), so a busy worker sends about one
+ * statement per flush instead of one per kind. At most one flush is in flight; a running-mark
+ * that arrives meanwhile waits for it (one round trip) and goes with the next.
  *
  * Contract (what worker-loss detection may rely on):
  * - `markRunning` resolves true once the try is recorded running (false: it was not the current
@@ -114,23 +116,23 @@ type LogEntry = { kind: "log"; record: LogRecord };
  *   repeated report is refused, never recorded twice). It is retried for `persistForMs` while the
  *   database is away and rejects only after that. Acknowledge the broker job only after it resolves:
  *   a crash before then leaves the try running in the database, so the lost-try check retries it.
- * - Log lines ride on the next outcome flush; they are not acknowledged individually.
+ * - Log lines ride on the next flush; they are not acknowledged individually.
  * - A try's running-mark is written before its outcome: callers finish a try only after its
- *   `markRunning` resolved true, and each lane flushes in order.
+ *   `markRunning` resolved true, and flushes run one at a time, in order.
  */
 export class OutcomeBuffer {
-  private readonly marks: FlushLane<RunningEntry>;
-  private readonly outcomes: FlushLane<FinishedEntry | LogEntry>;
-  /** Flushes committed so far, both lanes (for metrics and the benchmark). */
+  private readonly lane: FlushLane<Entry>;
+  /** Flushes committed so far (for metrics and the benchmark). */
   flushes = 0;
 
   constructor(private readonly options: OutcomeBufferOptions) {
     const flushMs = () => options.flushMs ?? 0;
-    const logsOnly = () => !this.outcomes.entries.some((e) => e.kind === "finished");
-    this.marks = new FlushLane(() => this.writeMarks(), flushMs, () => 0);
-    this.outcomes = new FlushLane(
-      () => this.writeOutcomes(),
-      () => (logsOnly() ? (options.logFlushMs ?? 200) : flushMs()),
+    // Log lines alone wait longer; a running-mark or an outcome flushes at once.
+    const logsOnly = () => !this.lane.entries.some((e) => e.kind !== "log");
+    const delay = () => (logsOnly() ? (options.logFlushMs ?? 200) : flushMs());
+    this.lane = new FlushLane(
+      () => this.write(),
+      delay,
       () => (logsOnly() ? (options.logFlushMs ?? 200) : 0),
     );
   }
@@ -138,87 +140,95 @@ export class OutcomeBuffer {
   /** queued -> running for this try, in the next flush. */
   markRunning(key: TryKey, on: RunningOn, at: Date = new Date()): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.marks.entries.push({ kind: "running", key, on, at, resolve, reject });
-      this.marks.schedule();
+      this.lane.entries.push({ kind: "running", key, on, at, resolve, reject });
+      this.lane.schedule();
     });
   }
 
   /** running -> the try's outcome, with its last log lines, in the next flush. */
   finish(key: TryKey, end: TryEnd, logs: readonly LogRecord[] = [], at: Date = new Date()): Promise<FinishedTry> {
     return new Promise((resolve, reject) => {
-      for (const record of logs) this.outcomes.entries.push({ kind: "log", record });
-      this.outcomes.entries.push({ kind: "finished", key, end, at, firstTriedAt: Date.now(), resolve, reject });
-      this.outcomes.schedule();
+      for (const record of logs) this.lane.entries.push({ kind: "log", record });
+      this.lane.entries.push({ kind: "finished", key, end, at, firstTriedAt: Date.now(), resolve, reject });
+      this.lane.schedule();
     });
   }
 
-  /** Log lines of a running try, written with the next outcome flush. */
+  /** Log lines of a running try, written with the next flush. */
   appendLogs(records: readonly LogRecord[]): void {
-    for (const record of records) this.outcomes.entries.push({ kind: "log", record });
-    this.outcomes.schedule();
+    for (const record of records) this.lane.entries.push({ kind: "log", record });
+    this.lane.schedule();
   }
 
-  /** Writes everything buffered now; resolves when both lanes are empty (or only failed outcomes wait). */
+  /** Writes everything buffered now; resolves when the buffer is empty (or only failed outcomes wait). */
   async flush(): Promise<void> {
-    await Promise.all([this.marks.drain(), this.outcomes.drain()]);
+    await this.lane.drain();
   }
 
   /** Flushes what is left (retrying as `finish` promises); takes no more entries after. */
   async close(): Promise<void> {
     for (;;) {
       await this.flush();
-      if (this.marks.entries.length + this.outcomes.entries.length === 0 && !this.marks.flushing && !this.outcomes.flushing) return;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(this.marks.backoffMs(), this.outcomes.backoffMs())));
+      if (this.lane.entries.length === 0 && !this.lane.flushing) return;
+      await new Promise((resolve) => setTimeout(resolve, this.lane.backoffMs()));
     }
   }
 
-  private async writeMarks(): Promise<void> {
-    const running = this.marks.entries.splice(0, this.options.maxBatch ?? 1_000);
+  private async write(): Promise<void> {
+    const max = this.options.maxBatch ?? 1_000;
+    // Log lines ride along whatever their number; marks and outcomes at most `maxBatch` a flush, in order.
+    const running: RunningEntry[] = [];
+    const finished: FinishedEntry[] = [];
+    const lines: LogEntry[] = [];
+    const rest: Entry[] = [];
+    for (const entry of this.lane.entries) {
+      if (entry.kind === "log") lines.push(entry);
+      else if (running.length + finished.length >= max) rest.push(entry);
+      else if (entry.kind === "running") running.push(entry);
+      else finished.push(entry);
+    }
+    this.lane.entries = rest;
+    const logs = lines.map((e) => e.record);
+    let result: Awaited<ReturnType<typeof recordTryBatch>>;
+    try {
+      result = await recordTryBatch(this.options.db, { running, finished, logs });
+    } catch (error) {
+      // Nothing of the batch was written (one statement, or one transaction).
+      if (!isConnectionError(error)) {
+        // The database refused something in the batch: the marks go alone, and the outcomes and
+        // lines one by one, so one value it cannot store never holds up the other tries.
+        await this.writeMarks(running);
+        if (finished.length === 0 && logs.length === 0) return;
+        return this.writeApart(finished, logs, error);
+      }
+      // An outage: each of these tries fails to start now (its caller asks again); outcomes and
+      // log lines go back to the front of the buffer and are retried, outcomes for at most `persistForMs`.
+      for (const r of running) r.reject(error);
+      const persistFor = this.options.persistForMs ?? 600_000;
+      const keep = [...lines, ...finished.filter((f) => Date.now() - f.firstTriedAt <= persistFor)];
+      for (const f of finished) if (!keep.includes(f)) f.reject(error);
+      this.lane.entries.unshift(...keep);
+      if (finished.length > 0 || lines.length > 0) {
+        this.options.logger.warn({ err: errorMessage(error), outcomes: keep.filter((e) => e.kind === "finished").length, retryInMs: this.lane.backoffMs(this.lane.failures + 1) }, "writing tries' outcomes failed; retrying");
+      }
+      throw error;
+    }
+    this.flushes++;
+    running.forEach((r, i) => r.resolve(result.running[i]!));
+    finished.forEach((f, i) => f.resolve(result.finished[i]!));
+    const runs = finished.filter((_, i) => result.finished[i]!.accepted).map((f) => ({ dagId: f.key.dagId, runId: f.key.runId }));
+    if (runs.length > 0) this.options.onFlushed?.(runs);
+  }
+
+  /** Running-marks alone, after their batch was refused: settles each of them, never throws. */
+  private async writeMarks(running: RunningEntry[]): Promise<void> {
+    if (running.length === 0) return;
     try {
       const result = await recordTryBatch(this.options.db, { running, finished: [], logs: [] });
-      this.flushes++;
       running.forEach((r, i) => r.resolve(result.running[i]!));
     } catch (error) {
       // Nothing was written: each of these tries fails to start now (its caller reports it).
       for (const r of running) r.reject(error);
-      throw error;
-    }
-  }
-
-  private async writeOutcomes(): Promise<void> {
-    const max = this.options.maxBatch ?? 1_000;
-    // Log lines ride along whatever their number; outcomes at most `maxBatch` a flush, in order.
-    const taken: Array<FinishedEntry | LogEntry> = [];
-    const rest: Array<FinishedEntry | LogEntry> = [];
-    let outcomes = 0;
-    for (const entry of this.outcomes.entries) {
-      if (entry.kind === "finished" && outcomes >= max) rest.push(entry);
-      else {
-        if (entry.kind === "finished") outcomes++;
-        taken.push(entry);
-      }
-    }
-    this.outcomes.entries = rest;
-    const finished = taken.filter((e): e is FinishedEntry => e.kind === "finished");
-    const logs = taken.filter((e): e is LogEntry => e.kind === "log").map((e) => e.record);
-    try {
-      const result = await recordTryBatch(this.options.db, { running: [], finished, logs });
-      this.flushes++;
-      finished.forEach((f, i) => f.resolve(result.finished[i]!));
-      const runs = finished.filter((_, i) => result.finished[i]!.accepted).map((f) => ({ dagId: f.key.dagId, runId: f.key.runId }));
-      if (runs.length > 0) this.options.onFlushed?.(runs);
-    } catch (error) {
-      // The database refused something in the batch (not an outage): write the entries apart, so
-      // one value it cannot store never holds up the other tries' outcomes.
-      if (!isConnectionError(error)) return this.writeApart(finished, logs, error);
-      // Nothing of the batch was written (one statement): outcomes and log lines go back to the
-      // front of the lane and are retried, outcomes for at most `persistForMs`.
-      const persistFor = this.options.persistForMs ?? 600_000;
-      const keep = taken.filter((e) => e.kind === "log" || Date.now() - e.firstTriedAt <= persistFor);
-      for (const f of finished) if (!keep.includes(f)) f.reject(error);
-      this.outcomes.entries.unshift(...keep);
-      this.options.logger.warn({ err: errorMessage(error), outcomes: keep.filter((e) => e.kind === "finished").length, retryInMs: this.outcomes.backoffMs(this.outcomes.failures + 1) }, "writing tries' outcomes failed; retrying");
-      throw error;
     }
   }
 
@@ -255,7 +265,7 @@ export class OutcomeBuffer {
       }
     } catch (error) {
       const lines = logs.slice(linesDone).map((record): LogEntry => ({ kind: "log", record }));
-      this.outcomes.entries.unshift(...lines, ...finished.filter((f) => !written.includes(f)));
+      this.lane.entries.unshift(...lines, ...finished.filter((f) => !written.includes(f)));
       throw error;
     } finally {
       if (written.length > 0) this.flushes++;

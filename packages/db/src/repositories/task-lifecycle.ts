@@ -6,8 +6,10 @@ import { decideAfterTry, type JsonValue, type RetryPolicy, type TryResult } from
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { UpdraftDb } from "../client.ts";
 import { runsPayload, SCHEDULER_CHANNEL } from "../notify.ts";
+import { runStatement, type StatementTarget } from "../raw-statement.ts";
 import type { TaskLogStream } from "../schema/task-logs.ts";
 import { xcom } from "../schema/xcom.ts";
+import { MARK_TRIES, RECORD_TRIES } from "./try-batch-statements.ts";
 
 export interface TryKey {
   dagId: string;
@@ -90,116 +92,126 @@ const keyOf = (k: TryKey) => `${k.dagId}\u0000${k.runId}\u0000${k.taskId}\u0000$
 const param = (values: unknown[]) => sql.param(values);
 
 /**
- * Writes a batch of try changes with at most two statements, whatever the batch's size (`unnest`
- * arrays): the running-marks, then ONE statement that writes the log lines and, for the finished
- * tries, their new state, results (XCom), history rows and a single NOTIFY naming the runs that
- * changed (data-modifying CTEs: atomic as one statement, one round trip, no BEGIN/COMMIT). When a
- * batch holds both, the two run in one transaction. Each change is fenced as in the single-try
- * functions: a running-mark needs the try queued, a finish needs it running with the same try
- * number, so a late or repeated report is refused and never recorded twice. The retry decision is
- * core's pure `decideAfterTry`, taken here for both cases ("tries remain", "last try"); the
- * statement only picks one by the row's `max_tries`.
+ * Writes a batch of try changes in ONE statement, whatever the batch's size (`unnest` arrays):
+ * the running-marks, the log lines and, for the finished tries, their new state, results (XCom),
+ * history rows and a single NOTIFY naming the runs that changed (data-modifying CTEs: atomic as
+ * one statement, one round trip, no BEGIN/COMMIT). Only a batch that both marks and finishes the
+ * same try runs as a transaction of two statements (marks first), since the CTEs of one statement
+ * share a snapshot. Each change is fenced as in the single-try functions: a running-mark needs the
+ * try queued, a finish needs it running with the same try number, so a late or repeated report
+ * is refused and never recorded twice. The retry decision is core's pure `decideAfterTry`, taken
+ * here for both cases ("tries remain", "last try"); the statement only picks one by the row's
+ * `max_tries`. The statements are fixed texts (try-batch-statements.ts), prepared once per
+ * connection on Postgres.
  * @throws whatever the driver throws; nothing of the batch is written then.
  */
 export async function recordTryBatch(db: UpdraftDb, batch: TryBatch): Promise<TryBatchResult> {
   const hasMarks = batch.running.length > 0;
   const hasRest = batch.finished.length > 0 || batch.logs.length > 0;
   if (!hasMarks && !hasRest) return { running: [], finished: [] };
-  if (!hasRest) return { running: await markRunningRows(db, batch.running), finished: [] };
-  if (!hasMarks) return { running: [], finished: await finishAndLogRows(db, batch.finished, batch.logs) };
-  return db.transaction(async (tx) => {
-    const running = await markRunningRows(tx, batch.running);
-    return { running, finished: await finishAndLogRows(tx, batch.finished, batch.logs) };
-  });
+  if (!hasRest) return markRunningRows(db, batch.running);
+  if (hasMarks && marksOverlap(batch)) {
+    return db.transaction(async (tx) => {
+      const { running } = await markRunningRows(tx, batch.running);
+      return { running, finished: (await recordRows(tx, [], batch.finished, batch.logs)).finished };
+    });
+  }
+  return recordRows(db, batch.running, batch.finished, batch.logs);
 }
 
-type Tx = Pick<UpdraftDb, "execute">;
+/** Whether a try of the batch is both marked running and finished (then two statements are needed). */
+function marksOverlap(batch: TryBatch): boolean {
+  const marked = new Set(batch.running.map((m) => keyOf(m.key)));
+  return batch.finished.some((f) => marked.has(keyOf(f.key)));
+}
 
-async function markRunningRows(tx: Tx, marks: readonly RunningMark[]): Promise<boolean[]> {
-  if (marks.length === 0) return [];
-  const rows = await tx.execute<{ dag_id: string; run_id: string; task_id: string; try_number: number }>(sql`
-    update task_instances ti set state = 'running', start_date = k.at, end_date = null, duration = null, hostname = k.host,
-      worker_name = k.worker, pid = k.pid, last_heartbeat_at = k.at, updated_at = now()
-    from unnest(${param(marks.map((m) => m.key.dagId))}::text[], ${param(marks.map((m) => m.key.runId))}::text[],
-      ${param(marks.map((m) => m.key.taskId))}::text[], ${param(marks.map((m) => m.key.tryNumber))}::int[],
-      ${param(marks.map((m) => m.on.hostname))}::text[], ${param(marks.map((m) => m.on.workerName))}::text[],
-      ${param(marks.map((m) => m.on.pid))}::int[], ${param(marks.map((m) => m.at.toISOString()))}::timestamptz[])
-      as k(dag_id, run_id, task_id, try_number, host, worker, pid, at)
-    where ti.dag_id = k.dag_id and ti.run_id = k.run_id and ti.task_id = k.task_id and ti.try_number = k.try_number and ti.state = 'queued'
-    returning ti.dag_id, ti.run_id, ti.task_id, ti.try_number`);
-  const taken = new Set(rows.rows.map((r) => keyOf({ dagId: r.dag_id, runId: r.run_id, taskId: r.task_id, tryNumber: Number(r.try_number) })));
-  return marks.map((m) => taken.delete(keyOf(m.key)));
+/** Per mark in order: whether it was taken (the 1-based positions the statement returned). */
+function takenMarks(marks: readonly RunningMark[], taken: readonly number[]): boolean[] {
+  const result = new Array<boolean>(marks.length).fill(false);
+  for (const i of taken) result[i - 1] = true;
+  return result;
+}
+
+function markValues(marks: readonly RunningMark[]): unknown[] {
+  return [
+    marks.map((m) => m.key.dagId),
+    marks.map((m) => m.key.runId),
+    marks.map((m) => m.key.taskId),
+    marks.map((m) => m.key.tryNumber),
+    marks.map((m) => m.on.hostname),
+    marks.map((m) => m.on.workerName),
+    marks.map((m) => m.on.pid),
+    marks.map((m) => m.at.toISOString()),
+  ];
+}
+
+async function markRunningRows(target: StatementTarget, marks: readonly RunningMark[]): Promise<TryBatchResult> {
+  const rows = await runStatement<{ i: number }>(target, MARK_TRIES, markValues(marks));
+  return { running: takenMarks(marks, rows.map((r) => r.i)), finished: [] };
+}
+
+/**
+ * The marks, the finishes (each fenced by try number and state = 'running') and the log lines,
+ * as one statement. Returns, per mark in order, whether it was taken, and per finish in order,
+ * whether it was accepted and the state it left.
+ */
+async function recordRows(target: StatementTarget, marks: readonly RunningMark[], finishes: readonly TryFinish[], logs: readonly LogRecord[]): Promise<TryBatchResult> {
+  // A key seen twice in one batch is finished once: by its first report; a later one is refused.
+  const seen = new Set<string>();
+  const unique: number[] = []; // positions in `finishes` of the reports written
+  finishes.forEach((f, n) => {
+    const key = keyOf(f.key);
+    if (!seen.has(key)) {
+      seen.add(key);
+      unique.push(n);
+    }
+  });
+  const u = unique.map((n) => finishes[n]!);
+  const more = u.map((f) => decideAfterTry(f.end.result, f.key.tryNumber, f.key.tryNumber + 1, f.end.policy, f.at, f.end.retryable ?? true));
+  const last = u.map((f) => decideAfterTry(f.end.result, f.key.tryNumber, f.key.tryNumber, f.end.policy, f.at, f.end.retryable ?? true));
+  // Names every run of the batch: a refused finish costs its run at most a needless look.
+  const wake = u.length > 0 ? runsPayload(u.map((f) => ({ dagId: f.key.dagId, runId: f.key.runId }))) : "";
+  const rows = await runStatement<{ kind: "m" | "f"; i: number; state: NonNullable<FinishedTry["state"]> | null }>(target, RECORD_TRIES, [
+    ...markValues(marks),
+    u.map((f) => f.key.dagId),
+    u.map((f) => f.key.runId),
+    u.map((f) => f.key.taskId),
+    u.map((f) => f.key.tryNumber),
+    u.map((f) => f.end.result),
+    u.map((f) => f.at.toISOString()),
+    more.map((a) => a.state),
+    more.map((a) => a.nextRetryAt?.toISOString() ?? null),
+    last.map((a) => a.state),
+    u.map((f) => (f.end.result === "success" ? JSON.stringify(f.end.value ?? null) : null)),
+    u.map((f) => f.end.error ?? null),
+    logs.map((l) => l.dagId),
+    logs.map((l) => l.runId),
+    logs.map((l) => l.taskId),
+    logs.map((l) => l.tryNumber),
+    logs.map((l) => l.ts.toISOString()),
+    logs.map((l) => l.stream),
+    logs.map((l) => l.line),
+    SCHEDULER_CHANNEL,
+    wake,
+  ]);
+  const finished: FinishedTry[] = finishes.map(() => ({ accepted: false }));
+  const taken: number[] = [];
+  for (const row of rows) {
+    if (row.kind === "m") taken.push(row.i);
+    else finished[unique[row.i - 1]!] = { accepted: true, state: row.state! };
+  }
+  return { running: takenMarks(marks, taken), finished };
 }
 
 const LOG_TABLE = sql.raw("task_logs (dag_id, run_id, task_id, try_number, ts, stream, line)");
 
-/** `insert into task_logs` of these lines (a statement, or a CTE's body). */
+/** `insert into task_logs` of these lines. */
 function insertLogs(logs: readonly LogRecord[]): SQL {
   return sql`insert into ${LOG_TABLE}
     select * from unnest(${param(logs.map((l) => l.dagId))}::text[], ${param(logs.map((l) => l.runId))}::text[],
       ${param(logs.map((l) => l.taskId))}::text[], ${param(logs.map((l) => l.tryNumber))}::int[],
       ${param(logs.map((l) => l.ts.toISOString()))}::timestamptz[], ${param(logs.map((l) => l.stream))}::text[],
       ${param(logs.map((l) => l.line))}::text[])`;
-}
-
-/**
- * The finishes (each fenced by try number and state = 'running') and the log lines, as one
- * statement. Returns, per finish in order, whether it was accepted and the state it left.
- */
-async function finishAndLogRows(tx: Tx, finishes: readonly TryFinish[], logs: readonly LogRecord[]): Promise<FinishedTry[]> {
-  // A key seen twice in one batch is finished once: by its first report; a later one is refused.
-  const seen = new Set<string>();
-  const unique = finishes.filter((f) => !seen.has(keyOf(f.key)) && seen.add(keyOf(f.key)));
-  if (unique.length === 0) {
-    await tx.execute(insertLogs(logs));
-    return [];
-  }
-  const after = unique.map((f) => ({
-    more: decideAfterTry(f.end.result, f.key.tryNumber, f.key.tryNumber + 1, f.end.policy, f.at, f.end.retryable ?? true),
-    last: decideAfterTry(f.end.result, f.key.tryNumber, f.key.tryNumber, f.end.policy, f.at, f.end.retryable ?? true),
-  }));
-  // Names every run of the batch: a refused finish costs its run at most a needless look.
-  const wake = runsPayload(unique.map((f) => ({ dagId: f.key.dagId, runId: f.key.runId })));
-  const rows = await tx.execute<{ dag_id: string; run_id: string; task_id: string; try_number: number; state: NonNullable<FinishedTry["state"]> }>(sql`
-    with k as (
-      select * from unnest(${param(unique.map((f) => f.key.dagId))}::text[], ${param(unique.map((f) => f.key.runId))}::text[],
-        ${param(unique.map((f) => f.key.taskId))}::text[], ${param(unique.map((f) => f.key.tryNumber))}::int[],
-        ${param(unique.map((f) => f.end.result))}::text[], ${param(unique.map((f) => f.at.toISOString()))}::timestamptz[],
-        ${param(after.map((a) => a.more.state))}::text[], ${param(after.map((a) => a.more.nextRetryAt?.toISOString() ?? null))}::timestamptz[],
-        ${param(after.map((a) => a.last.state))}::text[],
-        ${param(unique.map((f) => (f.end.result === "success" ? JSON.stringify(f.end.value ?? null) : null)))}::text[],
-        ${param(unique.map((f) => f.end.error ?? null))}::text[])
-        as k(dag_id, run_id, task_id, try_number, result, at, state_more, retry_more, state_last, value, error)
-    ),
-    done as (
-      update task_instances ti set
-        state = case when ti.try_number < ti.max_tries then k.state_more else k.state_last end,
-        next_retry_at = case when ti.try_number < ti.max_tries then k.retry_more end,
-        end_date = k.at, duration = extract(epoch from (k.at - ti.start_date)), updated_at = now()
-      from k
-      where ti.dag_id = k.dag_id and ti.run_id = k.run_id and ti.task_id = k.task_id and ti.try_number = k.try_number and ti.state = 'running'
-      returning ti.dag_id, ti.run_id, ti.task_id, ti.try_number, ti.state, ti.start_date, ti.duration, ti.hostname, ti.worker_name, ti.pid,
-        ti.queue, ti.pool, k.result, k.at, k.value, k.error
-    ),
-    results as (
-      insert into xcom (dag_id, run_id, task_id, key, value, created_at)
-      select dag_id, run_id, task_id, 'return_value', value::jsonb, at from done where result = 'success'
-      on conflict (dag_id, run_id, task_id, key) do update set value = excluded.value, created_at = excluded.created_at
-    ),
-    history as (
-      insert into task_instance_history (dag_id, run_id, task_id, try_number, state, start_date, end_date, duration, hostname, worker_name, pid, queue, pool, error)
-      select dag_id, run_id, task_id, try_number, result, start_date, at, duration, hostname, worker_name, pid, queue, pool, error from done
-      on conflict do nothing
-    ),
-    ${logs.length > 0 ? sql`lines as (${insertLogs(logs)}),` : sql``}
-    wake as (select pg_notify(${SCHEDULER_CHANNEL}, ${wake}) from (select 1 from done limit 1) d)
-    select dag_id, run_id, task_id, try_number, state, (select count(*) from wake) as woken from done`);
-  const accepted = new Map(rows.rows.map((r) => [keyOf({ dagId: r.dag_id, runId: r.run_id, taskId: r.task_id, tryNumber: Number(r.try_number) }), r.state]));
-  return finishes.map((f) => {
-    const state = accepted.get(keyOf(f.key));
-    accepted.delete(keyOf(f.key)); // a repeated key in the batch is refused
-    return state === undefined ? { accepted: false } : { accepted: true, state };
-  });
 }
 
 /** Appends log lines in one insert (chunked under the bind-parameter limit). */
