@@ -27,6 +27,7 @@ import { printCpuTable, printIdleCpu, printStatementProfiles, type CpuLine } fro
 import type { CpuAccount, RoleRoots } from "./cpu-roles.ts";
 import { CpuSampler } from "./cpu-sampler.ts";
 import { statementProfiler, type StatementProfile, type StatementProfiler } from "./pg-statements.ts";
+import { deleteRedisPrefix } from "./redis-prefix.ts";
 import { postgresClassifier, postgresRoots, redisPid } from "./service-pids.ts";
 import { machine, summarise } from "./stats.ts";
 
@@ -137,11 +138,12 @@ async function withCluster(workerCount: number, work: (database: UpdraftDatabase
   await migrate(database);
   await processDagsFolder(database.db, { dagsFolder: folder, fileTimeoutMs: 60_000, pausedAtCreation: false });
   const statsDir = await mkdtemp(join(tmpdir(), "updraft-bench-stats-"));
+  const prefix = `bench-${process.pid}-${workerCount}`;
   const env = {
     BENCH_STATS_DIR: statsDir,
     DATABASE_URL: testDb.databaseUrl!,
     REDIS_URL,
-    UPDRAFT_BROKER_PREFIX: `bench-${process.pid}-${workerCount}`,
+    UPDRAFT_BROKER_PREFIX: prefix,
     UPDRAFT_DAGS_FOLDER: folder,
     UPDRAFT_EXECUTOR: "distributed",
     UPDRAFT_PARALLELISM: "1024",
@@ -172,6 +174,7 @@ async function withCluster(workerCount: number, work: (database: UpdraftDatabase
     };
   } finally {
     await Promise.all([scheduler, ...workerProcs].map(stop));
+    await deleteRedisPrefix(REDIS_URL, prefix);
     await database.close();
     await testDb.drop();
     await rm(folder, { recursive: true, force: true });

@@ -20,6 +20,7 @@ import { processDagsFolder } from "@updraft/scheduler";
 import { and, count, eq, inArray } from "drizzle-orm";
 import { processStats, stop, updraftNodeFlags } from "./processes.ts";
 import { readProcStat } from "./proc-stat.ts";
+import { deleteRedisPrefix } from "./redis-prefix.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -96,11 +97,12 @@ for (const [name, source] of Object.entries(DAGS)) await writeFile(join(folder, 
 await migrate(database);
 await processDagsFolder(database.db, { dagsFolder: folder, fileTimeoutMs: 60_000, pausedAtCreation: false });
 const statsDir = await mkdtemp(join(tmpdir(), "updraft-wkcpu-stats-"));
+const PREFIX = `wkcpu-${process.pid}`;
 const env = {
   BENCH_STATS_DIR: statsDir,
   DATABASE_URL: testDb.databaseUrl!,
   REDIS_URL,
-  UPDRAFT_BROKER_PREFIX: `wkcpu-${process.pid}`,
+  UPDRAFT_BROKER_PREFIX: PREFIX,
   UPDRAFT_DAGS_FOLDER: folder,
   UPDRAFT_EXECUTOR: "distributed",
   UPDRAFT_PARALLELISM: "1024",
@@ -164,6 +166,7 @@ try {
   );
 } finally {
   await Promise.all([scheduler, ...workerProcs].map(stop));
+  await deleteRedisPrefix(REDIS_URL, PREFIX);
   await database.close();
   await testDb.drop();
   await rm(folder, { recursive: true, force: true });
