@@ -196,8 +196,10 @@ export class Scheduler {
     if (full || this.runsFinished) {
       this.runsFinished = false;
       const started = await startQueuedRuns(db, dags, limits.maxActiveRunsPerDag, now);
-      for (const run of started) this.statistics.noteInserted(dags.get(run.dagId)?.serialized.tasks.length ?? 0);
-      await this.statistics.refreshIfDue(now.getTime());
+      if (started.length > 0) {
+        for (const run of started) this.statistics.noteInserted(dags.get(run.dagId)?.serialized.tasks.length ?? 0);
+        await this.statistics.refreshIfDue(now.getTime());
+      }
       dirty.push(...started);
     }
     let progress;

@@ -113,11 +113,12 @@ export interface WindowCandidate extends Candidate {
  */
 export function candidateWindow<C extends WindowCandidate>(rooms: ClaimRooms, scheduled: readonly C[]): C[] {
   if (rooms.global <= 0) return [];
-  const cap = (pool: string) => Math.min(rooms.poolOpen.get(pool) ?? 0, rooms.global);
+  const open = (pool: string) => rooms.poolOpen.get(pool) ?? 0;
+  const cap = (pool: string) => Math.min(open(pool), rooms.global);
   const room = (dagId: string) => rooms.dagRooms.get(dagId) ?? 0;
   const perDagPool = new Map<string, number>();
   const read = [...scheduled].sort(readOrder).filter((c) => {
-    if (c.poolSlots > (rooms.poolOpen.get(c.pool) ?? 0) || rooms.taskFull.has(taskKey(c.dagId, c.taskId))) return false;
+    if (c.poolSlots > open(c.pool) || rooms.taskFull.has(taskKey(c.dagId, c.taskId))) return false;
     const key = `${c.dagId}\u0000${c.pool}`;
     const n = perDagPool.get(key) ?? 0;
     if (n >= Math.min(room(c.dagId), cap(c.pool))) return false;

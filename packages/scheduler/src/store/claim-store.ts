@@ -119,12 +119,13 @@ const keyOf = (c: { dagId: string; runId: string; taskId: string }) => `${c.dagI
 // at most min(open, global) (each takes a slot at least); then the best `global` overall. Tasks at
 // their maxActiveTisPerDag are not read, so they never fill a DAG's room. Exactly the pure
 // `candidateWindow` (held equal by a test; DAG id breaks the last ties); the pure selection
-// decides. Ids compare as "C" (byte order, as the pure code's `<` on the ids' characters), whatever the database's locale, which is
-// also what lets Postgres sort them with memcmp.
+// decides. Ids compare as "C" (byte order, as the pure code's `<` on the ids' characters),
+// whatever the database's locale, which is also what lets Postgres sort them with memcmp.
 async function readCandidates(db: Pick<UpdraftDb, "execute">, rooms: ClaimRooms): Promise<CandidateRow[]> {
   if (rooms.global <= 0 || rooms.dagRooms.size === 0 || rooms.poolOpen.size === 0) return [];
   const full = [...rooms.taskFull.keys()].map((k) => k.split("\u0000") as [string, string]);
-  const order = sql.raw(`priority_weight desc, run_logical_date, run_id collate "C", task_id collate "C", dag_id collate "C"`);
+  // The claim's order over what was read (the LATERAL reads in the index's own words).
+  const order = (t: string) => sql.raw(`${t}.priority_weight desc, ${t}.run_logical_date, ${t}.run_id collate "C", ${t}.task_id collate "C", ${t}.dag_id collate "C"`);
   const rows = await db.execute<{
     dag_id: string; run_id: string; task_id: string; try_number: number; max_tries: number; queue: string; pool: string; pool_slots: number;
     priority_weight: number; row_version: string; logical_date: string | Date; data_interval_start: string | Date | null; data_interval_end: string | Date | null; conf: unknown;
@@ -151,16 +152,16 @@ async function readCandidates(db: Pick<UpdraftDb, "execute">, rooms: ClaimRooms)
         limit least(d.room, po.open, ${rooms.global})
       ) x
     ),
-    per_dag as (select c.*, row_number() over (partition by c.dag_id order by ${order}) as dag_rank from c),
+    per_dag as (select c.*, row_number() over (partition by c.dag_id order by ${order("c")}) as dag_rank from c),
     per_pool as (
-      select per_dag.*, row_number() over (partition by per_dag.pool order by ${order}) as pool_rank
+      select per_dag.*, row_number() over (partition by per_dag.pool order by ${order("per_dag")}) as pool_rank
       from per_dag where per_dag.dag_rank <= per_dag.room
     )
     select p.dag_id, p.run_id, p.task_id, p.try_number, p.max_tries, p.queue, p.pool, p.pool_slots, p.priority_weight,
       p.row_version, r.logical_date, r.data_interval_start, r.data_interval_end, r.conf
     from per_pool p join dag_runs r on r.dag_id = p.dag_id and r.run_id = p.run_id
     where p.pool_rank <= least(p.open, ${rooms.global})
-    order by p.priority_weight desc, p.run_logical_date, p.run_id collate "C", p.task_id collate "C", p.dag_id collate "C"
+    order by ${order("p")}
     limit ${rooms.global}`);
   const date = (v: string | Date | null) => (v === null ? null : new Date(v));
   return rows.rows.map((r) => ({
@@ -185,8 +186,9 @@ async function readCandidates(db: Pick<UpdraftDb, "execute">, rooms: ClaimRooms)
 // changed meanwhile (cleared, marked) stay as it is. Returns the keys actually claimed. The rows
 // are found by the ctid the claim read them at (a TID scan, whatever the statistics say) and
 // matched on their keys too. A row updated since the read has a new ctid, so it is passed over
-// (and read again by the next claim), never claimed twice. Found by keys alone, it was planned from statistics taken when nothing was scheduled as a hash join over every
-// scheduled row (20 ms to queue 61 of 9,326, auto_explain in `pnpm bench`).
+// (and read again by the next claim), never claimed twice. Found by keys alone, it was planned
+// from statistics taken when nothing was scheduled as a hash join over every scheduled row
+// (20 ms to queue 61 of 9,326, auto_explain in `pnpm bench`).
 async function markQueued(tx: Pick<UpdraftDb, "execute">, selected: readonly CandidateRow[], now: Date): Promise<Set<string>> {
   const rows = await tx.execute<{ dag_id: string; run_id: string; task_id: string }>(sql`
     update task_instances ti set state = 'queued', try_number = ti.try_number + 1, queued_at = ${now.toISOString()}::timestamptz,

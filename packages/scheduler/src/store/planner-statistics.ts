@@ -1,8 +1,7 @@
 // Keeps the planner statistics of task_instances (and dag_runs) in step with what the scheduler
 // changes: counts the task instances it creates, moves and claims, and when analyzeDue says so
 // runs ANALYZE (right after starting runs, and at the end of a pass), so what follows plans with
-// them. See
-// decisions/analyze-due.ts for why autovacuum alone is too late.
+// them. See decisions/analyze-due.ts for why autovacuum alone is too late.
 import { errorMessage, type Logger } from "@updraft/core";
 import type { UpdraftDb } from "@updraft/db";
 import { sql } from "drizzle-orm";
@@ -39,6 +38,7 @@ export class PlannerStatistics {
     const changed = this.changed;
     const inserted = this.inserted;
     const msSinceAnalyze = this.lastAnalyze === null ? null : now - this.lastAnalyze;
+    // First with no table size (the smallest threshold): most passes stop here, with no query.
     if (!analyzeDue({ changedSinceAnalyze: changed, insertedSinceAnalyze: inserted, tableRows: 0, msSinceAnalyze })) return false;
     try {
       // The size as of the last ANALYZE (or VACUUM): below 10% of it, changes shift little.
