@@ -123,6 +123,8 @@ describe.each(["postgres", "pglite"] as const)("why waiting and the claim agree 
   it("for random installations: ready is queued by the next claim, nothing else is, and repeated passes queue every ready one", async () => {
     // Not vacuous: over all worlds, some task instances were called ready and some were not.
     const seen = { ready: 0, other: 0 };
+    // What the non-ready ones were told, by message, for the failure message of the check below.
+    const told = new Map<string, number>();
     const params = propertyParams<[World]>(driver === "postgres" ? 15 : 10);
     await fc.assert(
       fc.asyncProperty(worldArb, async (w) => {
@@ -147,6 +149,7 @@ describe.each(["postgres", "pglite"] as const)("why waiting and the claim agree 
             if (text.includes("paused") || text.includes("ready, but")) expect(queued.has(taskId), said).toBe(false);
             if (ready) everReady.add(taskId);
             seen[ready ? "ready" : "other"]++;
+            if (!ready) for (const m of text.split(" | ")) told.set(m.replace(/\d+/g, "#"), (told.get(m.replace(/\d+/g, "#")) ?? 0) + 1);
           }
           for (const id of queued) everQueued.add(id);
           // What was queued or running has run and finished by the next pass.
@@ -159,7 +162,7 @@ describe.each(["postgres", "pglite"] as const)("why waiting and the claim agree 
     );
     // A replay (FC_PATH) runs one world only, which may well have no ready task instance.
     if (params.path === undefined) {
-      expect(seen.ready).toBeGreaterThan(0);
+      expect(seen.ready, `no task instance was ready in ${params.numRuns} worlds; the others were told: ${JSON.stringify([...told])}`).toBeGreaterThan(0);
       expect(seen.other).toBeGreaterThan(0);
     }
   }, 600_000);
