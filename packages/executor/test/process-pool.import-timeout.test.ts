@@ -1,7 +1,9 @@
 // A try's import of its DAG file is bounded (issue 10, item 8, in the task process every executor
 // uses: the local executor, the distributed worker and `dags test`): a file whose import never
 // resolves fails the try at the import timeout and its process is killed, while a file that only
-// leaves a timer running at import runs its task, in the same pool, afterwards.
+// leaves a timer running at import runs its task, in the same pool, afterwards. The bound is on the
+// import alone: a task that then blocks its process's event loop for longer (synchronous work) is
+// not cut short by it.
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -20,6 +22,15 @@ beforeAll(async () => {
 setInterval(() => {}, 1_000);
 await new Promise(() => {});
 export default dag({ dagId: "hangs" }, () => void task({ taskId: "a" }, () => 1));`,
+  );
+  await writeFile(
+    join(folder, "busy.ts"),
+    `import { dag, task } from "@updraft/sdk";
+export default dag({ dagId: "busy" }, () => void task({ taskId: "a" }, () => {
+  const until = Date.now() + 2_500;
+  while (Date.now() < until);
+  return "busy";
+}));`,
   );
   await writeFile(
     join(folder, "interval.ts"),
@@ -69,6 +80,17 @@ describe("a try's DAG file import", () => {
       const fine = await pool.run(job("interval.ts", "with_interval"), hooks((pid) => (nextPid = pid)));
       expect(fine).toEqual({ state: "success", result: "ran" });
       expect(nextPid).not.toBe(hungPid);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it("does not bound the task after it: synchronous work past the import timeout runs to its end", async () => {
+    const pool = new TaskProcessPool({ size: 1, maxTriesPerChild: 100, importTimeoutMs: 1_000 });
+    try {
+      const hooks = { onStart: () => Promise.resolve(true), onLog: () => {}, deadlineMs: null };
+      // Twice: the first try imports the file; the second finds it imported already.
+      for (let i = 0; i < 2; i++) expect(await pool.run(job("busy.ts", "busy"), hooks)).toEqual({ state: "success", result: "busy" });
     } finally {
       await pool.close();
     }
