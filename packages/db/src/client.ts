@@ -59,6 +59,15 @@ export interface OpenDatabaseOptions {
    * queries fail in between. @defaultValue silent
    */
   logger?: Logger | undefined;
+  /**
+   * Postgres's `plan_cache_mode` on this pool's connections. `"force_custom_plan"` plans every
+   * execution of a prepared statement (runStatement) with its values and the tables' current
+   * sizes, as an unnamed statement is, and saves only the parse: for the scheduler, whose
+   * statements' plans depend on how many task instances are in which state, which changes
+   * faster than statistics are taken (a plan cached while a table was nearly empty read the
+   * whole primary key after it grew). @defaultValue "auto" (the server's setting). Ignored for PGlite.
+   */
+  planCacheMode?: "auto" | "force_custom_plan" | undefined;
 }
 
 /**
@@ -69,7 +78,7 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<UpdraftDatabase> {
   return options.databaseUrl === undefined || options.databaseUrl === ""
     ? openPglite(options.home)
-    : openPostgres(options.databaseUrl, options.poolSize ?? 10, options.logger ?? silentLogger);
+    : openPostgres(options.databaseUrl, options.poolSize ?? 10, options.logger ?? silentLogger, options.planCacheMode);
 }
 
 /** The data directory PGlite uses for a given Updraft home. */
@@ -77,11 +86,18 @@ export function pgliteDataDir(home: string): string {
   return join(home, "db");
 }
 
-async function openPostgres(databaseUrl: string, poolSize: number, logger: Logger): Promise<UpdraftDatabase> {
+async function openPostgres(databaseUrl: string, poolSize: number, logger: Logger, planCacheMode: OpenDatabaseOptions["planCacheMode"]): Promise<UpdraftDatabase> {
   // keepAlive and a connect timeout: a server that vanished without closing the socket (a cut
   // network) is noticed instead of hanging every query forever.
   const outage = outageLog(logger, "Postgres");
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, keepAlive: true, connectionTimeoutMillis: 10_000, Client: reportingClient(outage) });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: poolSize,
+    keepAlive: true,
+    connectionTimeoutMillis: 10_000,
+    Client: reportingClient(outage),
+    ...(planCacheMode ? { options: `-c plan_cache_mode=${planCacheMode}` } : {}),
+  });
   // A client losing its connection emits 'error': on the pool while idle, on the client itself
   // while checked out (e.g. held in a transaction between two statements when Postgres restarts,
   // 57P01). Unhandled, either would crash the process. Both are handled: the pool drops the broken

@@ -10,6 +10,7 @@ export * from "./repositories/import-errors.ts";
 export * from "./repositories/users.ts";
 export * from "./repositories/pools.ts";
 export * from "./notify.ts";
+export { runStatement, type RawStatement, type StatementTarget } from "./raw-statement.ts";
 export * from "./repositories/dag-runs.ts";
 export * from "./repositories/dag-search.ts";
 export * from "./repositories/task-instances.ts";

@@ -1,9 +1,10 @@
-// A fixed SQL text run through the driver itself, past drizzle's query builder: for the few
-// statements a busy worker sends for every try (running-marks, outcomes), where building the same
-// text from a `sql` template each time cost more client CPU than the rest of the round trip
-// (issue 8). node-postgres runs it as a named prepared statement, parsed and planned once per
-// connection; PGlite runs the same text. Inside a drizzle transaction it goes through the
-// transaction's own `execute`, so it joins that transaction.
+// A fixed SQL text run through the driver itself, past drizzle's query builder: for the
+// statements sent for every try (running-marks, outcomes) and every scheduler pass (its facts, the
+// claim), where building the same text from a `sql` template each time cost more client CPU than
+// the rest of the round trip, and Postgres parsed (and planned) it anew each time (issue 8).
+// node-postgres runs it as a named prepared statement, parsed once per connection, and planned
+// once too when Postgres's plan cache finds a generic plan as cheap as the custom ones; PGlite
+// runs the same text. Inside a drizzle transaction it runs on the transaction's own connection.
 import { sql, type SQL, type SQLChunk } from "drizzle-orm";
 import type { UpdraftDb } from "./client.ts";
 
@@ -21,11 +22,17 @@ interface DriverClient {
   query(config: { name: string; text: string; values: unknown[] } | string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
-/** node-postgres's Pool (has `totalCount`), else PGlite: they take a query's text and values differently. */
+/**
+ * The driver client under a drizzle handle: `$client` of a database (a node-postgres Pool, or
+ * PGlite), or the session's client of a transaction (a node-postgres PoolClient, or PGlite's
+ * transaction; drizzle keeps it on `session`, which its types mark internal). node-postgres's
+ * take a named statement; PGlite's take the text and values.
+ */
 function clientOf(target: StatementTarget): { client: DriverClient; named: boolean } | undefined {
-  const client = (target as { $client?: unknown }).$client;
+  const handle = target as { $client?: unknown; session?: { client?: unknown } };
+  const client = handle.$client ?? handle.session?.client;
   if (typeof client !== "object" || client === null || typeof (client as DriverClient).query !== "function") return undefined;
-  return { client: client as DriverClient, named: "totalCount" in client };
+  return { client: client as DriverClient, named: "totalCount" in client || "processID" in client };
 }
 
 /**
