@@ -16,7 +16,8 @@ export function registerSchedulerCommand(program: Command): void {
       ]);
       const config = cliConfig();
       const logger = createLogger(config, "scheduler");
-      const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home, logger });
+      // Every execution of the scheduler's statements planned for the tables as they are now (see planCacheMode).
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home, logger, planCacheMode: "force_custom_plan" });
       try {
         await assertMigrated(database);
         const service = await startSchedulerService(database, config, logger);

@@ -57,7 +57,8 @@ async function runStandalone(): Promise<void> {
   };
   try {
     step(config.databaseUrl ? "connecting to Postgres (DATABASE_URL)" : `opening the embedded database in ${config.home}`);
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home, logger });
+    // The scheduler runs here: its statements planned for the tables as they are now (see planCacheMode).
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home, logger, planCacheMode: "force_custom_plan" });
     undo.push(() => database.close());
     step("migrating the database");
     await migrate(database);

@@ -3,10 +3,10 @@
 // count the same free slot twice); the UPDATE is guarded by state = 'scheduled', so a row another
 // transaction changed meanwhile is passed over, never claimed twice.
 import { retryPolicyOf, type JsonValue, type QueuedTaskInstance } from "@updraft/core";
-import { dagRuns, taskInstances, type UpdraftDb } from "@updraft/db";
-import { sql } from "drizzle-orm";
+import { dagRuns, runStatement, taskInstances, type UpdraftDb } from "@updraft/db";
 import { claimRooms, type ClaimRooms } from "../decisions/claim-rooms.ts";
 import { selectTaskInstancesToQueue, taskKey, type BlockReason, type ConcurrencySnapshot, type Selection } from "../decisions/select-task-instances.ts";
+import { CLAIM_CANDIDATES, CLAIM_LOCK, MARK_QUEUED, SLOTS_IN_USE, TASK_TIS_IN_USE } from "./claim-statements.ts";
 import type { CachedDag } from "./dag-cache.ts";
 
 /** Arbitrary constant naming the claim critical section among Postgres advisory locks. */
@@ -33,8 +33,8 @@ export interface ClaimResult {
 export async function claimTaskInstances(db: UpdraftDb, dags: ReadonlyMap<string, CachedDag>, limits: ClaimLimits, now: Date): Promise<ClaimResult> {
   if (limits.executorFreeSlots <= 0) return { queued: [], blocked: [], ran: true };
   return db.transaction(async (tx) => {
-    const lock = await tx.execute<{ locked: boolean }>(sql`select pg_try_advisory_xact_lock(${CLAIM_LOCK_KEY}) as locked`);
-    if (!lock.rows[0]?.locked) return { queued: [], blocked: [], ran: false };
+    const [lock] = await runStatement<{ locked: boolean }>(tx, CLAIM_LOCK, [CLAIM_LOCK_KEY]);
+    if (!lock?.locked) return { queued: [], blocked: [], ran: false };
     const plan = await planClaim(tx, dags, limits);
     const selected = plan.selection.selected;
     const claimed = selected.length === 0 ? new Set<string>() : await markQueued(tx, selected, now);
@@ -64,15 +64,12 @@ export type CandidateRow = QueuedRow & { poolSlots: number; rowVersion: string }
  */
 export async function planClaim(db: Pick<UpdraftDb, "execute">, dags: ReadonlyMap<string, CachedDag>, limits: ClaimLimits): Promise<ClaimPlan> {
   // The task instances in use per DAG and pool, and the pools' sizes: one round trip.
-  const use = await db.execute<{ dag_id: string | null; pool: string; n: number | string; slots: number | string | null }>(sql`
-    select dag_id, pool, count(*) as n, sum(pool_slots) as slots from task_instances where state in ('queued', 'running') group by dag_id, pool
-    union all
-    select null, name, 0, slots from pools`);
+  const use = await runStatement<{ dag_id: string | null; pool: string; n: number | string; slots: number | string | null }>(db, SLOTS_IN_USE, []);
   const perDag = new Map<string, number>();
   const occupied = new Map<string, number>();
   const poolSizes: Array<[string, number]> = [];
   let total = 0;
-  for (const row of use.rows) {
+  for (const row of use) {
     if (row.dag_id === null) {
       poolSizes.push([row.pool, Number(row.slots)]);
       continue;
@@ -87,12 +84,8 @@ export async function planClaim(db: Pick<UpdraftDb, "execute">, dags: ReadonlyMa
   );
   const activePerTask = new Map<string, number>();
   if (limitedTasks.length > 0) {
-    const rows = await db.execute<{ dag_id: string; task_id: string; n: number | string }>(sql`
-      select ti.dag_id, ti.task_id, count(*) as n from task_instances ti
-      join unnest(${param(limitedTasks.map((t) => t.dagId))}::text[], ${param(limitedTasks.map((t) => t.taskId))}::text[]) as k(dag_id, task_id)
-        on ti.dag_id = k.dag_id and ti.task_id = k.task_id
-      where ti.state in ('queued', 'running') group by ti.dag_id, ti.task_id`);
-    for (const row of rows.rows) activePerTask.set(taskKey(row.dag_id, row.task_id), Number(row.n));
+    const rows = await runStatement<{ dag_id: string; task_id: string; n: number | string }>(db, TASK_TIS_IN_USE, [limitedTasks.map((t) => t.dagId), limitedTasks.map((t) => t.taskId)]);
+    for (const row of rows) activePerTask.set(taskKey(row.dag_id, row.task_id), Number(row.n));
   }
   const snapshot: ConcurrencySnapshot = {
     parallelism: limits.parallelism,
@@ -109,7 +102,6 @@ export async function planClaim(db: Pick<UpdraftDb, "execute">, dags: ReadonlyMa
   return { snapshot, rooms, candidates, selection: selectTaskInstancesToQueue(candidates, snapshot) };
 }
 
-const param = (values: unknown[]) => sql.param(values);
 const keyOf = (c: { dagId: string; runId: string; taskId: string }) => `${c.dagId}\u0000${c.runId}\u0000${c.taskId}`;
 
 // Per DAG with room and pool with open slots: that DAG's best min(room, open, global) scheduled
@@ -121,50 +113,29 @@ const keyOf = (c: { dagId: string; runId: string; taskId: string }) => `${c.dagI
 // `candidateWindow` (held equal by a test; DAG id breaks the last ties); the pure selection
 // decides. Ids compare as "C" (byte order, as the pure code's `<` on the ids' characters),
 // whatever the database's locale, which is also what lets Postgres sort them with memcmp.
+// The DAG's running runs are read once per DAG and pool: a per-row lookup or join is planned as a
+// scan of every run of the DAG while the tables have no statistics yet (a new install). They are
+// compared as an expression (`run_id || ''`), never as an index condition: with `run_id = any(...)`
+// as one, task_instances_run_state_idx looked cheaper to the planner on stale statistics, and it
+// read and sorted every scheduled row of the DAG's running runs (405, to queue 8) instead of
+// reading this index in order. The text is CLAIM_CANDIDATES (claim-statements.ts).
 async function readCandidates(db: Pick<UpdraftDb, "execute">, rooms: ClaimRooms): Promise<CandidateRow[]> {
   if (rooms.global <= 0 || rooms.dagRooms.size === 0 || rooms.poolOpen.size === 0) return [];
   const full = [...rooms.taskFull.keys()].map((k) => k.split("\u0000") as [string, string]);
-  // The claim's order over what was read (the LATERAL reads in the index's own words).
-  const order = (t: string) => sql.raw(`${t}.priority_weight desc, ${t}.run_logical_date, ${t}.run_id collate "C", ${t}.task_id collate "C", ${t}.dag_id collate "C"`);
-  const rows = await db.execute<{
+  const rows = await runStatement<{
     dag_id: string; run_id: string; task_id: string; try_number: number; max_tries: number; queue: string; pool: string; pool_slots: number;
     priority_weight: number; row_version: string; logical_date: string | Date; data_interval_start: string | Date | null; data_interval_end: string | Date | null; conf: unknown;
-  }>(sql`
-    with po(pool, open) as (select * from unnest(${param([...rooms.poolOpen.keys()])}::text[], ${param([...rooms.poolOpen.values()])}::int[])),
-    tf(dag_id, task_id) as (select * from unnest(${param(full.map((f) => f[0]))}::text[], ${param(full.map((f) => f[1]))}::text[])),
-    c as (
-      select x.*, d.room, po.open from unnest(${param([...rooms.dagRooms.keys()])}::text[], ${param([...rooms.dagRooms.values()])}::int[]) as d(dag_id, room)
-      cross join po
-      cross join lateral (
-        select ti.dag_id, ti.run_id, ti.task_id, ti.try_number, ti.max_tries, ti.queue, ti.pool, ti.pool_slots, ti.priority_weight,
-          ti.run_logical_date, ti.ctid::text as row_version
-        from task_instances ti
-        where ti.dag_id = d.dag_id and ti.pool = po.pool and ti.state = 'scheduled' and ti.pool_slots <= po.open
-          -- the DAG's running runs, read once per DAG and pool: a per-row lookup or join is planned
-          -- as a scan of every run of the DAG while the tables have no statistics yet (a new
-          -- install). Compared as an expression (|| ''), never as an index condition: with
-          -- run_id = any(...) as one, task_instances_run_state_idx looked cheaper to the planner
-          -- on stale statistics, and it read and sorted every scheduled row of the DAG's running
-          -- runs (405, to queue 8) instead of reading this index in order
-          and (ti.run_id || '') = any(array(select r.run_id from dag_runs r where r.dag_id = d.dag_id and r.state = 'running'))
-          and not exists (select 1 from tf where tf.dag_id = ti.dag_id and tf.task_id = ti.task_id)
-        order by ti.priority_weight desc nulls last, ti.run_logical_date, ti.run_id collate "C", ti.task_id collate "C"
-        limit least(d.room, po.open, ${rooms.global})
-      ) x
-    ),
-    per_dag as (select c.*, row_number() over (partition by c.dag_id order by ${order("c")}) as dag_rank from c),
-    per_pool as (
-      select per_dag.*, row_number() over (partition by per_dag.pool order by ${order("per_dag")}) as pool_rank
-      from per_dag where per_dag.dag_rank <= per_dag.room
-    )
-    select p.dag_id, p.run_id, p.task_id, p.try_number, p.max_tries, p.queue, p.pool, p.pool_slots, p.priority_weight,
-      p.row_version, r.logical_date, r.data_interval_start, r.data_interval_end, r.conf
-    from per_pool p join dag_runs r on r.dag_id = p.dag_id and r.run_id = p.run_id
-    where p.pool_rank <= least(p.open, ${rooms.global})
-    order by ${order("p")}
-    limit ${rooms.global}`);
+  }>(db, CLAIM_CANDIDATES, [
+    [...rooms.poolOpen.keys()],
+    [...rooms.poolOpen.values()],
+    full.map((f) => f[0]),
+    full.map((f) => f[1]),
+    [...rooms.dagRooms.keys()],
+    [...rooms.dagRooms.values()],
+    rooms.global,
+  ]);
   const date = (v: string | Date | null) => (v === null ? null : new Date(v));
-  return rows.rows.map((r) => ({
+  return rows.map((r) => ({
     dagId: r.dag_id,
     runId: r.run_id,
     taskId: r.task_id,
@@ -190,15 +161,14 @@ async function readCandidates(db: Pick<UpdraftDb, "execute">, rooms: ClaimRooms)
 // from statistics taken when nothing was scheduled as a hash join over every scheduled row
 // (20 ms to queue 61 of 9,326, auto_explain in `pnpm bench`).
 async function markQueued(tx: Pick<UpdraftDb, "execute">, selected: readonly CandidateRow[], now: Date): Promise<Set<string>> {
-  const rows = await tx.execute<{ dag_id: string; run_id: string; task_id: string }>(sql`
-    update task_instances ti set state = 'queued', try_number = ti.try_number + 1, queued_at = ${now.toISOString()}::timestamptz,
-      hostname = null, pid = null, worker_name = null, updated_at = now()
-    from unnest(${param(selected.map((c) => c.dagId))}::text[], ${param(selected.map((c) => c.runId))}::text[], ${param(selected.map((c) => c.taskId))}::text[])
-      as k(dag_id, run_id, task_id)
-    where ti.ctid = any(${param(selected.map((c) => c.rowVersion))}::tid[])
-      and ti.dag_id = k.dag_id and ti.run_id = k.run_id and ti.task_id = k.task_id and ti.state = 'scheduled'
-    returning ti.dag_id, ti.run_id, ti.task_id`);
-  return new Set(rows.rows.map((r) => keyOf({ dagId: r.dag_id, runId: r.run_id, taskId: r.task_id })));
+  const rows = await runStatement<{ dag_id: string; run_id: string; task_id: string }>(tx, MARK_QUEUED, [
+    now.toISOString(),
+    selected.map((c) => c.dagId),
+    selected.map((c) => c.runId),
+    selected.map((c) => c.taskId),
+    selected.map((c) => c.rowVersion),
+  ]);
+  return new Set(rows.map((r) => keyOf({ dagId: r.dag_id, runId: r.run_id, taskId: r.task_id })));
 }
 
 /** Columns of a task instance and its run that make a QueuedTaskInstance (with the DAG's spec). */

@@ -4,14 +4,15 @@
 // at (those a flush of finished tries named, newly started ones, retries that came due), so it
 // costs O(changed work); the periodic full pass (`runs: "all"`) reconciles every running run.
 import { decideRunProgress, FINISHED_TASK_STATES, TASK_INSTANCE_STATES, type ProgressTransition, type TaskInstanceSnapshot, type TaskInstanceState } from "@updraft/core";
-import type { RunKey, UpdraftDb } from "@updraft/db";
-import { sql, type SQL } from "drizzle-orm";
+import { runStatement, type RunKey, type UpdraftDb } from "@updraft/db";
+import { sql } from "drizzle-orm";
 import { decideDagrunTimeout, type DagrunTimedOut } from "../decisions/dagrun-timeout.ts";
 import { runMayProgress } from "../decisions/run-may-progress.ts";
 import type { CachedDag } from "./dag-cache.ts";
 import { followingRuns, heldByPastRuns } from "./past-store.ts";
 import { inChunks } from "./chunks.ts";
 import { verifyIntegrity } from "./integrity-store.ts";
+import { APPLY_TRANSITIONS, END_RUNS, FACTS_OF_ALL_RUNS, FACTS_OF_RUNS, FACTS_OF_RUNS_AND_DUE_RETRIES, TASK_INSTANCES_OF_RUNS } from "./progress-statements.ts";
 import { runKey } from "./run-key.ts";
 
 export interface ProgressResult {
@@ -27,33 +28,10 @@ export interface ProgressResult {
 
 const param = (values: unknown[]) => sql.param(values);
 
-/** `unnest` of run keys as a relation `k(dag_id, run_id)`. */
-function runKeys(runs: readonly RunKey[]): SQL {
-  return sql`unnest(${param(runs.map((r) => r.dagId))}::text[], ${param(runs.map((r) => r.runId))}::text[]) as k(dag_id, run_id)`;
-}
-
 /** Task instance states that are not finished, besides "no state yet". */
 const UNFINISHED_STATES = TASK_INSTANCE_STATES.filter((s) => !FINISHED_TASK_STATES.has(s) && s !== "up_for_retry");
 
-// Each flag comes from probes of task_instances_run_state_idx (dag_id, run_id, state): a LATERAL
-// with LIMIT 1 per run and state, which Postgres always runs per run, as a plain index scan. As
-// EXISTS in the select list, the planner may pick a "hashed" alternative (one scan of the whole
-// table) whenever it expects many runs, and did in `pnpm bench` (a sequential scan of 15,010 rows
-// to find the 5 runs of a scoped pass). "No state or up_for_retry" as one probe was planned as a
-// bitmap OR, and a bitmap scan never marks the index entries of dead rows: it walked the 10,000
-// entries a wide run's task instances left when they were scheduled on every pass (27 ms); a
-// plain index scan marks them dead once and steps over them after.
-const probe = (flag: string, state: SQL) =>
-  sql`left join lateral (select true as ${sql.raw(flag)} from task_instances ti where ti.dag_id = r.dag_id and ti.run_id = r.run_id and ${state} limit 1) ${sql.raw(flag)} on true`;
-const runFacts = sql`(pending.pending or retrying.retrying) is not null as movable, active.active is not null as active`;
-const runFactJoins = sql.join(
-  [
-    probe("pending", sql`ti.state is null`),
-    probe("retrying", sql`ti.state = 'up_for_retry'`),
-    probe("active", sql`ti.state = any(${param(UNFINISHED_STATES)}::text[])`),
-  ],
-  sql` `,
-);
+// The statements' texts, and why the facts are per-run probes: progress-statements.ts.
 
 export interface ProgressOptions {
   /**
@@ -87,18 +65,15 @@ export async function progressRunningRuns(
   // A change in a run may release the next run's `dependsOnPast` tasks: look at that run too. (A
   // retry coming due releases nothing there: the previous try did not succeed.)
   if (scope !== "all") scope = [...scope, ...(await followingRuns(db, dags, scope))];
-  const dueRetries = options.dueRetries
-    ? sql` or (r.dag_id, r.run_id) in (select ti.dag_id, ti.run_id from task_instances ti
-        where ti.state = 'up_for_retry' and (ti.next_retry_at is null or ti.next_retry_at <= ${now.toISOString()}::timestamptz))`
-    : sql``;
   const looked = (
-    await db.execute<{ id: number; dag_id: string; run_id: string; start_date: string | Date | null; movable: boolean; active: boolean }>(
+    await runStatement<{ id: number | string; dag_id: string; run_id: string; start_date: string | Date | null; movable: boolean; active: boolean }>(
+      db,
+      scope === "all" ? FACTS_OF_ALL_RUNS : options.dueRetries ? FACTS_OF_RUNS_AND_DUE_RETRIES : FACTS_OF_RUNS,
       scope === "all"
-        ? sql`select r.id, r.dag_id, r.run_id, r.start_date, ${runFacts} from dag_runs r ${runFactJoins} where r.state = 'running'`
-        : sql`select r.id, r.dag_id, r.run_id, r.start_date, ${runFacts} from dag_runs r ${runFactJoins}
-            where r.state = 'running' and (r.id in (select r2.id from dag_runs r2 join ${runKeys(scope)} on r2.dag_id = k.dag_id and r2.run_id = k.run_id)${dueRetries})`,
+        ? [UNFINISHED_STATES]
+        : [UNFINISHED_STATES, scope.map((r) => r.dagId), scope.map((r) => r.runId), ...(options.dueRetries ? [now.toISOString()] : [])],
     )
-  ).rows.map((r) => ({ id: Number(r.id), dagId: r.dag_id, runId: r.run_id, startDate: r.start_date === null ? null : new Date(r.start_date), movable: r.movable, active: r.active }));
+  ).map((r) => ({ id: Number(r.id), dagId: r.dag_id, runId: r.run_id, startDate: r.start_date === null ? null : new Date(r.start_date), movable: r.movable, active: r.active }));
   // The DAG may have gained or lost tasks since the run started (Airflow's verify_integrity). DAG
   // definitions change only when the scheduler's DAG cache refreshes, which is on its full passes
   // (scope "all"), so the event-driven passes of the hot loop skip the check; a full pass checks
@@ -117,11 +92,11 @@ export async function progressRunningRuns(
   });
   if (runs.length === 0) return { transitions: 0, finishedRuns: 0, ended: [], timedOut: [], runs: looked.length };
   const tis = (
-    await db.execute<{ dag_id: string; run_id: string; task_id: string; state: TaskInstanceState | null; next_retry_at: string | Date | null }>(
-      sql`select ti.dag_id, ti.run_id, ti.task_id, ti.state, ti.next_retry_at from task_instances ti
-        join ${runKeys(runs)} on ti.dag_id = k.dag_id and ti.run_id = k.run_id`,
-    )
-  ).rows.map((r) => ({ dagId: r.dag_id, runId: r.run_id, taskId: r.task_id, state: r.state, nextRetryAt: r.next_retry_at === null ? null : new Date(r.next_retry_at) }));
+    await runStatement<{ dag_id: string; run_id: string; task_id: string; state: TaskInstanceState | null; next_retry_at: string | Date | null }>(db, TASK_INSTANCES_OF_RUNS, [
+      runs.map((r) => r.dagId),
+      runs.map((r) => r.runId),
+    ])
+  ).map((r) => ({ dagId: r.dag_id, runId: r.run_id, taskId: r.task_id, state: r.state, nextRetryAt: r.next_retry_at === null ? null : new Date(r.next_retry_at) }));
   const byRun = new Map<string, Map<string, TaskInstanceSnapshot>>();
   for (const ti of tis) {
     const key = runKey(ti.dagId, ti.runId);
@@ -179,9 +154,8 @@ export async function progressRunningRuns(
   for (const state of ["success", "failed"] as const) {
     const ids = finished.filter((r) => r.state === state).map((r) => r.id);
     if (ids.length === 0) continue;
-    const rows = await db.execute<{ id: number | string }>(sql`update dag_runs set state = ${state}, end_date = ${now.toISOString()}::timestamptz
-      where id = any(${param(ids)}::bigint[]) and state = 'running' returning id`);
-    for (const row of rows.rows) moved.add(Number(row.id));
+    const rows = await runStatement<{ id: number | string }>(db, END_RUNS, [state, now.toISOString(), ids]);
+    for (const row of rows) moved.add(Number(row.id));
   }
   return {
     transitions: changes.length,
@@ -226,15 +200,16 @@ type Change = ProgressTransition & { dagId: string; runId: string; from: TaskIns
 async function applyTransitions(db: UpdraftDb, changes: readonly Change[], now: Date): Promise<void> {
   if (changes.length === 0) return;
   const at = now.toISOString();
-  await inChunks(changes, (chunk) => db.execute(sql`
-    update task_instances ti set state = k.to_state, next_retry_at = null, updated_at = now(),
-      start_date = case when k.to_state = 'scheduled' then ti.start_date else ${at}::timestamptz end,
-      end_date = case when k.to_state = 'scheduled' then ti.end_date else ${at}::timestamptz end,
-      duration = case when k.to_state = 'scheduled' then ti.duration else 0 end
-    from unnest(${param(chunk.map((c) => c.dagId))}::text[], ${param(chunk.map((c) => c.runId))}::text[],
-      ${param(chunk.map((c) => c.taskId))}::text[], ${param(chunk.map((c) => c.to))}::text[], ${param(chunk.map((c) => c.from))}::text[])
-      as k(dag_id, run_id, task_id, to_state, from_state)
-    where ti.dag_id = k.dag_id and ti.run_id = k.run_id and ti.task_id = k.task_id and ti.state is not distinct from k.from_state`));
+  await inChunks(changes, (chunk) =>
+    runStatement(db, APPLY_TRANSITIONS, [
+      at,
+      chunk.map((c) => c.dagId),
+      chunk.map((c) => c.runId),
+      chunk.map((c) => c.taskId),
+      chunk.map((c) => c.to),
+      chunk.map((c) => c.from),
+    ]),
+  );
 }
 
 /** What each succeeded branch task chose to follow (its XCom), per run ("dagId\0runId"). */
