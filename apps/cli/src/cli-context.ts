@@ -25,7 +25,8 @@ export interface DatabaseUse {
  */
 export async function openCliDatabase(use: DatabaseUse = {}): Promise<UpdraftDatabase> {
   const { databaseUrl, home } = cliConfig();
-  const database = await openDatabase({ databaseUrl, home, logger: use.logger });
+  // The webserver's "why waiting" plans the claim as the scheduler does (see planCacheMode).
+  const database = await openDatabase({ databaseUrl, home, logger: use.logger, planCacheMode: "force_custom_plan" });
   try {
     if (database.driver === "pglite" && use.autoMigrateEmbedded !== false) await migrate(database);
     else if (use.autoMigrateEmbedded !== false) await assertMigrated(database);

@@ -60,12 +60,13 @@ export interface OpenDatabaseOptions {
    */
   logger?: Logger | undefined;
   /**
-   * Postgres's `plan_cache_mode` on this pool's connections. `"force_custom_plan"` plans every
-   * execution of a prepared statement (runStatement) with its values and the tables' current
+   * Postgres's `plan_cache_mode`, SET on each of this pool's connections when it connects.
+   * `"force_custom_plan"` plans every execution of a prepared statement (runStatement) with its values and the tables' current
    * sizes, as an unnamed statement is, and saves only the parse: for the scheduler, whose
    * statements' plans depend on how many task instances are in which state, which changes
    * faster than statistics are taken (a plan cached while a table was nearly empty read the
-   * whole primary key after it grew). @defaultValue "auto" (the server's setting). Ignored for PGlite.
+   * whole primary key after it grew). @defaultValue none: the server's, database's or role's
+   * setting stays. Ignored for PGlite.
    */
   planCacheMode?: "auto" | "force_custom_plan" | undefined;
 }
@@ -96,7 +97,6 @@ async function openPostgres(databaseUrl: string, poolSize: number, logger: Logge
     keepAlive: true,
     connectionTimeoutMillis: 10_000,
     Client: reportingClient(outage),
-    ...(planCacheMode ? { options: `-c plan_cache_mode=${planCacheMode}` } : {}),
   });
   // A client losing its connection emits 'error': on the pool while idle, on the client itself
   // while checked out (e.g. held in a transaction between two statements when Postgres restarts,
@@ -105,6 +105,11 @@ async function openPostgres(databaseUrl: string, poolSize: number, logger: Logge
   pool.on("error", (error) => outage.down(error));
   pool.on("connect", (client) => {
     client.on("error", (error) => outage.down(error));
+    // A client runs its queries in order, so this SET is done before the first query it is
+    // given. A SET, not the `options` startup parameter: that would replace the user's own
+    // (`?options=` in the URL, PGOPTIONS) and PgBouncer refuses it. Should it fail, the
+    // connection keeps the server's setting (a lost connection fails the query after it too).
+    if (planCacheMode) client.query(`set plan_cache_mode = ${planCacheMode}`).catch(() => {});
     outage.up();
   });
   try {

@@ -38,15 +38,19 @@ describe.each(DRIVERS)("runStatement (%s)", (driver) => {
 });
 
 describe("openDatabase's planCacheMode (postgres)", () => {
-  it("sets plan_cache_mode on every connection of the pool, and leaves the server's default otherwise", async () => {
+  it("sets plan_cache_mode on every connection of the pool, keeps the URL's own options, and leaves the server's default otherwise", async () => {
     const testDb = await createTestDatabase("postgres");
-    const custom = await openDatabase({ databaseUrl: testDb.databaseUrl!, home: tmpdir(), poolSize: 2, planCacheMode: "force_custom_plan" });
+    const withOptions = new URL(testDb.databaseUrl!);
+    withOptions.searchParams.set("options", "-c statement_timeout=123456");
+    const custom = await openDatabase({ databaseUrl: withOptions.toString(), home: tmpdir(), poolSize: 2, planCacheMode: "force_custom_plan" });
     const plain = await openDatabase({ databaseUrl: testDb.databaseUrl!, home: tmpdir(), poolSize: 1 });
     const SHOW: RawStatement = { name: "test_show_plan_cache_mode_v1", text: "select current_setting('plan_cache_mode') as mode" };
+    const TIMEOUT: RawStatement = { name: "test_show_statement_timeout_v1", text: "select current_setting('statement_timeout') as timeout" };
     try {
       // Two at once: both of the pool's connections.
       const modes = await Promise.all([0, 1].map(() => custom.db.transaction((tx) => runStatement<{ mode: string }>(tx, SHOW, []))));
       expect(modes.flat()).toEqual([{ mode: "force_custom_plan" }, { mode: "force_custom_plan" }]);
+      expect(await runStatement(custom.db, TIMEOUT, [])).toEqual([{ timeout: "123456ms" }]);
       expect(await runStatement(plain.db, SHOW, [])).toEqual([{ mode: "auto" }]);
     } finally {
       await custom.close();
