@@ -11,6 +11,12 @@ export class PlannerStatistics {
   private changed = 0;
   private inserted = 0;
   private lastAnalyze: number | null = null;
+  /**
+   * task_instances' rows as last read from pg_class (0 until first read). Stale, it only shifts
+   * when the size is read again: too small, at the next call that finds changes due; too large (the
+   * table shrank), once changes reach 10% of it.
+   */
+  private tableRows = 0;
 
   constructor(
     private readonly db: Pick<UpdraftDb, "execute">,
@@ -38,13 +44,16 @@ export class PlannerStatistics {
     const changed = this.changed;
     const inserted = this.inserted;
     const msSinceAnalyze = this.lastAnalyze === null ? null : now - this.lastAnalyze;
-    // First with no table size (the smallest threshold): most passes stop here, with no query.
-    if (!analyzeDue({ changedSinceAnalyze: changed, insertedSinceAnalyze: inserted, tableRows: 0, msSinceAnalyze })) return false;
+    const due = (tableRows: number) => analyzeDue({ changedSinceAnalyze: changed, insertedSinceAnalyze: inserted, tableRows, msSinceAnalyze });
+    // First against the size last read: most passes stop here, with no query. The size is read
+    // again only when that says due, so a large table (whose 10% takes many passes to reach) is
+    // not asked for its size on every pass in between.
+    if (!due(this.tableRows)) return false;
     try {
       // The size as of the last ANALYZE (or VACUUM): below 10% of it, changes shift little.
       const size = await this.db.execute<{ rows: number | string }>(sql`select greatest(reltuples, 0) as rows from pg_class where oid = 'task_instances'::regclass`);
-      const tableRows = Number(size.rows[0]?.rows ?? 0);
-      if (!analyzeDue({ changedSinceAnalyze: changed, insertedSinceAnalyze: inserted, tableRows, msSinceAnalyze })) return false;
+      const tableRows = (this.tableRows = Number(size.rows[0]?.rows ?? 0));
+      if (!due(tableRows)) return false;
       const started = performance.now();
       // Only the columns the scheduler's statements filter and join on: a third of the time
       // of the whole table's (the rest keep the statistics autovacuum took).
