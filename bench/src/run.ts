@@ -27,7 +27,7 @@ import { printCpuTable, printIdleCpu, printStatementProfiles, type CpuLine } fro
 import type { CpuAccount, RoleRoots } from "./cpu-roles.ts";
 import { CpuSampler } from "./cpu-sampler.ts";
 import { statementProfiler, type StatementProfile, type StatementProfiler } from "./pg-statements.ts";
-import { deleteRedisPrefix } from "./redis-prefix.ts";
+import { deleteBrokerKeys } from "@updraft/broker";
 import { postgresClassifier, postgresRoots, redisPid } from "./service-pids.ts";
 import { machine, summarise } from "./stats.ts";
 
@@ -174,7 +174,7 @@ async function withCluster(workerCount: number, work: (database: UpdraftDatabase
     };
   } finally {
     await Promise.all([scheduler, ...workerProcs].map(stop));
-    await deleteRedisPrefix(REDIS_URL, prefix);
+    await deleteBrokerKeys(REDIS_URL, prefix);
     await database.close();
     await testDb.drop();
     await rm(folder, { recursive: true, force: true });

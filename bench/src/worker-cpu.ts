@@ -20,7 +20,7 @@ import { processDagsFolder } from "@updraft/scheduler";
 import { and, count, eq, inArray } from "drizzle-orm";
 import { processStats, stop, updraftNodeFlags } from "./processes.ts";
 import { readProcStat } from "./proc-stat.ts";
-import { deleteRedisPrefix } from "./redis-prefix.ts";
+import { deleteBrokerKeys } from "@updraft/broker";
 
 const { values: args } = parseArgs({
   options: {
@@ -166,7 +166,7 @@ try {
   );
 } finally {
   await Promise.all([scheduler, ...workerProcs].map(stop));
-  await deleteRedisPrefix(REDIS_URL, PREFIX);
+  await deleteBrokerKeys(REDIS_URL, PREFIX);
   await database.close();
   await testDb.drop();
   await rm(folder, { recursive: true, force: true });

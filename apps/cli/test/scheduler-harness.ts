@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { deleteBrokerKeys } from "@updraft/broker";
 import { loadConfig } from "@updraft/config";
 import type { Logger } from "@updraft/core";
 import { updraftNodeArgs } from "@updraft/dag-loader";
@@ -210,17 +211,6 @@ export function maxOverlap(intervals: readonly Interval[]): number {
 export const overlaps = (a: Interval, b: Interval) => a.start < b.end && b.start < a.end;
 
 /** Deletes every Redis key under `prefix:` (a test's own broker prefix). */
-export async function clearRedisPrefix(prefix: string): Promise<void> {
-  const { Redis } = await import("ioredis");
-  const redis = new Redis("redis://127.0.0.1:6379/0", { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1_000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
+export function clearRedisPrefix(prefix: string): Promise<void> {
+  return deleteBrokerKeys("redis://127.0.0.1:6379/0", prefix);
 }
