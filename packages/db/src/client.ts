@@ -61,12 +61,12 @@ export interface OpenDatabaseOptions {
   logger?: Logger | undefined;
   /**
    * Postgres's `plan_cache_mode`, SET on each of this pool's connections when it connects.
-   * `"force_custom_plan"` plans every execution of a prepared statement (runStatement) with its values and the tables' current
-   * sizes, as an unnamed statement is, and saves only the parse: for the scheduler, whose
-   * statements' plans depend on how many task instances are in which state, which changes
-   * faster than statistics are taken (a plan cached while a table was nearly empty read the
-   * whole primary key after it grew). @defaultValue none: the server's, database's or role's
-   * setting stays. Ignored for PGlite.
+   * `"force_custom_plan"` plans every execution of a prepared statement (runStatement) with its
+   * values and the tables' current sizes, as an unnamed statement is, and saves only the parse:
+   * for the scheduler, whose statements' plans depend on how many task instances are in which
+   * state, which changes faster than statistics are taken (a plan cached while a table was nearly
+   * empty read the whole primary key after it grew). @defaultValue none: the server's,
+   * database's or role's setting stays. Ignored for PGlite.
    */
   planCacheMode?: "auto" | "force_custom_plan" | undefined;
 }

@@ -2,22 +2,20 @@
 // claim's SQL equal to it and the selection over it to the pure decisions).
 import { describe, expect, it } from "vitest";
 import { candidateWindow, claimRooms, selectTaskInstancesToQueue, type ConcurrencySnapshot, type WindowCandidate } from "../src/index.ts";
+import { roomySnapshot } from "./support/concurrency-snapshot.ts";
 
 const day = new Date("2026-01-01T00:00:00Z");
 const ti = (taskId: string, pool: string, priorityWeight: number): WindowCandidate => ({ dagId: "d", runId: "r", taskId, pool, poolSlots: 1, priorityWeight, logicalDate: day });
 
-const snapshot = (over: Partial<ConcurrencySnapshot> = {}): ConcurrencySnapshot => ({
-  parallelism: 32,
-  activeTotal: 0,
-  executorFreeSlots: Infinity,
-  activePerDag: new Map(),
-  maxActiveTasks: () => 2,
-  pools: new Map([
-    ["one", { slots: 1, occupied: 0 }],
-    ["many", { slots: 5, occupied: 0 }],
-  ]),
-  ...over,
-});
+const snapshot = (over: Partial<ConcurrencySnapshot> = {}): ConcurrencySnapshot =>
+  roomySnapshot({
+    maxActiveTasks: () => 2,
+    pools: new Map([
+      ["one", { slots: 1, occupied: 0 }],
+      ["many", { slots: 5, occupied: 0 }],
+    ]),
+    ...over,
+  });
 
 describe("candidateWindow", () => {
   it("reads a DAG's candidates per pool, so a full pool's do not take the room of another pool's", () => {

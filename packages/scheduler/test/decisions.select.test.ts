@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeBlockReason, selectRunsToStart, selectTaskInstancesToQueue, type Candidate, type ConcurrencySnapshot } from "../src/index.ts";
+import { roomySnapshot } from "./support/concurrency-snapshot.ts";
 
 const c = (dagId: string, taskId: string, extra: Partial<Candidate> = {}): Candidate => ({
   dagId,
@@ -11,15 +12,7 @@ const c = (dagId: string, taskId: string, extra: Partial<Candidate> = {}): Candi
   ...extra,
 });
 
-const snapshot = (over: Partial<ConcurrencySnapshot> = {}): ConcurrencySnapshot => ({
-  parallelism: 32,
-  activeTotal: 0,
-  executorFreeSlots: Infinity,
-  activePerDag: new Map(),
-  maxActiveTasks: () => 16,
-  pools: new Map([["default_pool", { slots: 128, occupied: 0 }]]),
-  ...over,
-});
+const snapshot = roomySnapshot;
 
 const ids = (list: Candidate[]) => list.map((x) => x.taskId);
 

@@ -14,19 +14,12 @@ import {
   type ConcurrencySnapshot,
   type WaitingFacts,
 } from "../src/index.ts";
+import { roomySnapshot } from "./support/concurrency-snapshot.ts";
 
 const c = (runId: string, taskId: string, priorityWeight = 1): Candidate => ({ dagId: "d", runId, taskId, pool: "default_pool", poolSlots: 1, priorityWeight });
 
-const snapshot = (over: Partial<ConcurrencySnapshot> = {}): ConcurrencySnapshot => ({
-  parallelism: 32,
-  activeTotal: 0,
-  executorFreeSlots: Infinity,
-  activePerDag: new Map(),
-  maxActiveTasks: () => 16,
-  pools: new Map([["default_pool", { slots: 128, occupied: 0 }]]),
-  maxActiveTisPerDag: (_dagId, taskId) => (taskId === "limited" ? 2 : null),
-  ...over,
-});
+const snapshot = (over: Partial<ConcurrencySnapshot> = {}): ConcurrencySnapshot =>
+  roomySnapshot({ maxActiveTisPerDag: (_dagId, taskId) => (taskId === "limited" ? 2 : null), ...over });
 
 describe("maxActiveTisPerDag in the selection", () => {
   it("takes at most the task's limit over all runs in one pass, and keeps taking other tasks", () => {

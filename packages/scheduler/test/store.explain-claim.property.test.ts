@@ -149,7 +149,9 @@ describe.each(["postgres", "pglite"] as const)("why waiting and the claim agree 
             if (text.includes("paused") || text.includes("ready, but")) expect(queued.has(taskId), said).toBe(false);
             if (ready) everReady.add(taskId);
             seen[ready ? "ready" : "other"]++;
-            if (!ready) for (const m of text.split(" | ")) told.set(m.replace(/\d+/g, "#"), (told.get(m.replace(/\d+/g, "#")) ?? 0) + 1);
+            if (!ready) {
+              for (const message of text.split(" | ").map((m) => m.replace(/\d+/g, "#"))) told.set(message, (told.get(message) ?? 0) + 1);
+            }
           }
           for (const id of queued) everQueued.add(id);
           // What was queued or running has run and finished by the next pass.

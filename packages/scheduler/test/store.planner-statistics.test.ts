@@ -15,25 +15,28 @@ describe.each(["postgres", "pglite"] as const)("planner statistics (%s)", (drive
     Number((await world.database.db.execute<{ n: number | string }>(sql`select reltuples as n from pg_class where oid = 'task_instances'::regclass`)).rows[0]!.n);
   const tis = (runId: string, n: number) =>
     Array.from({ length: n }, (_, i) => ({ dagId: "wide", runId, taskId: `t${i}`, retries: 0, queue: "default", pool: "default_pool", poolSlots: 1, priorityWeight: 1 }));
+  /** A run of "wide" on 2024-01-`day` with `n` task instances. */
+  const addRun = async (runId: string, day: number, n: number) => {
+    const { db } = world.database;
+    await createDagRun(db, { dagId: "wide", runId, runType: "manual", logicalDate: new Date(Date.UTC(2024, 0, day)) });
+    await insertTaskInstances(db, tis(runId, n));
+  };
 
   it("analyzes once 1,000 task instances were created or changed, not before, and at most once per interval", async () => {
     const { db } = world.database;
     const statistics = new PlannerStatistics(db, silentLogger);
-    await createDagRun(db, { dagId: "wide", runId: "a", runType: "manual", logicalDate: new Date("2024-01-01T00:00:00Z") });
-    await insertTaskInstances(db, tis("a", 999));
+    await addRun("a", 1, 999);
     statistics.noteInserted(999);
     expect(await statistics.refreshIfDue(1_000_000)).toBe(false);
     expect(await reltuples()).toBeLessThan(1); // never analyzed (-1), or 0 on a server that analyzed the empty table
 
-    await createDagRun(db, { dagId: "wide", runId: "b", runType: "manual", logicalDate: new Date("2024-01-02T00:00:00Z") });
-    await insertTaskInstances(db, tis("b", 1));
+    await addRun("b", 2, 1);
     statistics.noteInserted(1);
     expect(await statistics.refreshIfDue(1_000_000)).toBe(true);
     expect(await reltuples()).toBe(1_000);
 
     // 1,000 changes within the interval: not yet; after it: yes.
-    await createDagRun(db, { dagId: "wide", runId: "c", runType: "manual", logicalDate: new Date("2024-01-03T00:00:00Z") });
-    await insertTaskInstances(db, tis("c", 1_000));
+    await addRun("c", 3, 1_000);
     statistics.noteChanged(1_000);
     expect(await statistics.refreshIfDue(1_009_000)).toBe(false);
     expect(await reltuples()).toBe(1_000);
@@ -41,8 +44,7 @@ describe.each(["postgres", "pglite"] as const)("planner statistics (%s)", (drive
     expect(await reltuples()).toBe(2_000);
 
     // 2,000 created right after: at once, whatever the interval.
-    await createDagRun(db, { dagId: "wide", runId: "d", runType: "manual", logicalDate: new Date("2024-01-04T00:00:00Z") });
-    await insertTaskInstances(db, tis("d", 2_000));
+    await addRun("d", 4, 2_000);
     statistics.noteInserted(2_000);
     expect(await statistics.refreshIfDue(1_010_001)).toBe(true);
     expect(await reltuples()).toBe(4_000);

@@ -65,8 +65,6 @@ export function recordCommand(ti: TaskInstanceKey, pgid: number): void {
  * one process), so a try that started no command touches no file.
  */
 export function forgetTry(ti: TaskInstanceKey): void {
-  if (recorded.size === 0) return;
   const path = join(DIR, `${baseName(ti)}.${ti.tryNumber}`);
-  if (!recorded.delete(path)) return;
-  rmSync(path, { force: true });
+  if (recorded.delete(path)) rmSync(path, { force: true });
 }
