@@ -43,6 +43,30 @@ const worldArb = fc.record({
 });
 type World = typeof worldArb extends fc.Arbitrary<infer W> ? W : never;
 
+/**
+ * A world fast-check runs before the random ones (its `examples`): t00 is ready (an unpaused DAG's
+ * running run, a pool with room) and t01 is not (its DAG is paused). fast-check starts with small
+ * worlds, and ten small worlds in a row can all lack a ready task instance (seen in CI: every one
+ * told "paused", "queued run" or "missing pool"), so the check that the property is not vacuous
+ * rests on this world, not on chance.
+ */
+const READY_AND_PAUSED: World = {
+  parallelism: 8,
+  dags: [
+    { isPaused: false, maxActiveTasks: 4 },
+    { isPaused: true, maxActiveTasks: 4 },
+  ],
+  pools: [5],
+  runs: [
+    { dag: 0, running: true, day: 1 },
+    { dag: 1, running: true, day: 1 },
+  ],
+  tis: [
+    { run: 0, state: "scheduled", pool: 0, poolSlots: 1, priorityWeight: 1, maxActiveTisPerDag: null },
+    { run: 1, state: "scheduled", pool: 0, poolSlots: 1, priorityWeight: 1, maxActiveTisPerDag: null },
+  ],
+};
+
 const task = (taskId: string, pool: string, poolSlots: number, priorityWeight: number, maxActiveTisPerDag: number | null): SerializedTask => ({
   taskId,
   kind: "task",
@@ -121,11 +145,12 @@ describe.each(["postgres", "pglite"] as const)("why waiting and the claim agree 
     );
 
   it("for random installations: ready is queued by the next claim, nothing else is, and repeated passes queue every ready one", async () => {
-    // Not vacuous: over all worlds, some task instances were called ready and some were not.
+    // Not vacuous: over all worlds (READY_AND_PAUSED among them), some task instances were called
+    // ready and some were not.
     const seen = { ready: 0, other: 0 };
     // What the non-ready ones were told, by message, for the failure message of the check below.
     const told = new Map<string, number>();
-    const params = propertyParams<[World]>(driver === "postgres" ? 15 : 10);
+    const params: fc.Parameters<[World]> = { ...propertyParams<[World]>(driver === "postgres" ? 15 : 10), examples: [[READY_AND_PAUSED]] };
     await fc.assert(
       fc.asyncProperty(worldArb, async (w) => {
         const db = database.db;
@@ -163,6 +188,7 @@ describe.each(["postgres", "pglite"] as const)("why waiting and the claim agree 
       params,
     );
     // A replay (FC_PATH) runs one world only, which may well have no ready task instance.
+    // Otherwise READY_AND_PAUSED ran, so a zero here means the stores called nothing ready there.
     if (params.path === undefined) {
       expect(seen.ready, `no task instance was ready in ${params.numRuns} worlds; the others were told: ${JSON.stringify([...told])}`).toBeGreaterThan(0);
       expect(seen.other).toBeGreaterThan(0);
