@@ -97,6 +97,12 @@ async function openPostgres(databaseUrl: string, poolSize: number, logger: Logge
     keepAlive: true,
     connectionTimeoutMillis: 10_000,
     Client: reportingClient(outage),
+    // pg-pool awaits this before it hands a new connection out, so the SET never overlaps the
+    // first query (pg 8 deprecates a query sent while another runs; pg 9 refuses it). A SET, not
+    // the `options` startup parameter: that would replace the user's own (`?options=` in the URL,
+    // PGOPTIONS), and PgBouncer refuses it. Should the SET fail, the connection keeps the server's
+    // setting; a lost connection fails the query after it too.
+    ...(planCacheMode ? { onConnect: (client: pg.ClientBase) => client.query(`set plan_cache_mode = ${planCacheMode}`).then(() => undefined, () => undefined) } : {}),
   });
   // A client losing its connection emits 'error': on the pool while idle, on the client itself
   // while checked out (e.g. held in a transaction between two statements when Postgres restarts,
@@ -105,11 +111,6 @@ async function openPostgres(databaseUrl: string, poolSize: number, logger: Logge
   pool.on("error", (error) => outage.down(error));
   pool.on("connect", (client) => {
     client.on("error", (error) => outage.down(error));
-    // A client runs its queries in order, so this SET is done before the first query it is
-    // given. A SET, not the `options` startup parameter: that would replace the user's own
-    // (`?options=` in the URL, PGOPTIONS) and PgBouncer refuses it. Should it fail, the
-    // connection keeps the server's setting (a lost connection fails the query after it too).
-    if (planCacheMode) client.query(`set plan_cache_mode = ${planCacheMode}`).catch(() => {});
     outage.up();
   });
   try {

@@ -38,7 +38,12 @@ describe.each(DRIVERS)("runStatement (%s)", (driver) => {
 });
 
 describe("openDatabase's planCacheMode (postgres)", () => {
-  it("sets plan_cache_mode on every connection of the pool, keeps the URL's own options, and leaves the server's default otherwise", async () => {
+  it("sets plan_cache_mode on every connection of the pool before handing it out, keeps the URL's own options, and leaves the server's default otherwise", async () => {
+    // The SET must be done before a new connection is handed out, not queued beside its first
+    // query: pg 8 warns (once a process) of a query sent while another runs, and pg 9 refuses it.
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on("warning", onWarning);
     const testDb = await createTestDatabase("postgres");
     const withOptions = new URL(testDb.databaseUrl!);
     withOptions.searchParams.set("options", "-c statement_timeout=123456");
@@ -52,7 +57,10 @@ describe("openDatabase's planCacheMode (postgres)", () => {
       expect(modes.flat()).toEqual([{ mode: "force_custom_plan" }, { mode: "force_custom_plan" }]);
       expect(await runStatement(custom.db, TIMEOUT, [])).toEqual([{ timeout: "123456ms" }]);
       expect(await runStatement(plain.db, SHOW, [])).toEqual([{ mode: "auto" }]);
+      await new Promise((resolve) => setImmediate(resolve)); // process warnings are emitted on a later tick
+      expect(warnings.filter((m) => m.includes("already executing a query"))).toEqual([]);
     } finally {
+      process.off("warning", onWarning);
       await custom.close();
       await plain.close();
       await testDb.drop();
