@@ -14,6 +14,7 @@ import { LoginThrottle, type LoginThrottleOptions } from "./auth/login-throttle.
 import { SessionStore } from "./auth/sessions.ts";
 import { registerSecurityHeaders, withRedaction } from "./security.ts";
 import { installErrorHandling, problem } from "./errors.ts";
+import { installBodyDepthLimit } from "./body-depth.ts";
 import type { ApiApp, ApiContext } from "./routes/context.ts";
 import { dagRunRoutes } from "./routes/dag-runs.ts";
 import { dagRoutes } from "./routes/dags.ts";
@@ -136,6 +137,7 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   await app.register(formbody);
   await registerSecurityHeaders(app);
   installErrorHandling(app);
+  installBodyDepthLimit(app);
 
   const verifier = new BasicVerifier(options.database.db, { cacheTtlMs: options.basicAuthCacheMs });
   const sessions = new SessionStore(options.database.db);

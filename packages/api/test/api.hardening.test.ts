@@ -2,7 +2,7 @@
 // logins throttled per username and per address with 429 + Retry-After, security headers, a
 // request body cap, credentials censored in logs, and failed logins in the audit log.
 import { Writable } from "node:stream";
-import { eventLog } from "@updraft/db";
+import { dagRuns, eventLog } from "@updraft/db";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { buildApiServer } from "../src/index.ts";
@@ -147,6 +147,24 @@ describe("webserver hardening", () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("refuses a body nested deeper than 100 levels with 400 naming the field, and stores nothing; 100 levels are taken", async () => {
+    const { server, database } = api();
+    /** `{"conf": {"a": {"a": ... 1}}}`, `depth` levels in all (the body is level 1). */
+    const nested = (depth: number) => `{"conf":${'{"a":'.repeat(depth - 1)}1${"}".repeat(depth - 1)}}`;
+    const post = (runId: string, body: string) =>
+      server.inject({ method: "POST", url: `/api/v1/dags/etl/dagRuns`, headers: { ...as.Op, "content-type": "application/json" }, payload: body.replace("{", `{"dag_run_id":"${runId}",`) });
+    // 5,000 levels overflowed JSON.stringify in the driver: a 500, before the limit.
+    const deep = await post("too_deep", nested(5_000));
+    expect(deep.statusCode).toBe(400);
+    expect(deep.headers["content-type"]).toContain("application/problem+json");
+    expect(deep.json()).toMatchObject({ status: 400, type: "UPDRAFT_INVALID_INPUT", detail: expect.stringContaining("body.conf.a.a is nested more than 100 levels deep") });
+    expect((await post("one_too_deep", nested(101))).statusCode).toBe(400);
+    const ok = await post("deep_enough", nested(100));
+    expect(ok.statusCode).toBe(200);
+    const runs = await database.db.select().from(dagRuns).where(eq(dagRuns.dagId, "etl"));
+    expect(runs.map((r) => r.runId)).toEqual(["deep_enough"]);
   });
 
   it("never writes passwords, Authorization headers or cookies to the log", async () => {
