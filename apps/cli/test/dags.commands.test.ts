@@ -1,10 +1,13 @@
 // `dags list`, `dags import-errors`, `dags trigger` (a refused run id), `dags test`, `tasks test`
-// against the example DAGs and a folder with a broken file, on the embedded database.
+// against the example DAGs and a folder with a broken file, on the embedded database; `dags
+// trigger` through Postgres (the run's fields, `--wait` on a paused DAG).
 import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXAMPLE_DAGS, makeHome, runCli } from "./support.ts";
+import { getDagRun, type UpdraftDatabase } from "@updraft/db";
+import { createTestDatabase, type TestDatabase } from "@updraft/db/testing";
+import { EXAMPLE_DAGS, makeHome, runCli, startCli, waitForStderr } from "./support.ts";
 
 let home: { home: string; cleanup: () => Promise<void> };
 let brokenFolder: string;
@@ -104,5 +107,50 @@ describe("updraft dags", () => {
     const badConf = await runCli(["dags", "test", "parallel_tasks", "--conf", "{oops"], env);
     expect(badConf.code).toBe(1);
     expect(badConf.stderr).toContain("--conf is not valid JSON");
+  });
+});
+
+describe("updraft dags trigger via the metadata database (Postgres)", () => {
+  let testDb: TestDatabase;
+  let database: UpdraftDatabase;
+  let pgHome: Awaited<ReturnType<typeof makeHome>>;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase("postgres");
+    pgHome = await makeHome();
+    env = { UPDRAFT_HOME: pgHome.home, UPDRAFT_DAGS_FOLDER: EXAMPLE_DAGS, DATABASE_URL: testDb.databaseUrl! };
+    const migrate = await runCli(["db", "migrate"], env);
+    expect(migrate.code, migrate.stderr).toBe(0);
+    database = await testDb.open();
+  });
+
+  afterAll(async () => {
+    await testDb?.drop();
+    await pgHome?.cleanup();
+  });
+
+  it("creates the run with the same fields as POST dagRuns: its data interval is its logical date", async () => {
+    const trigger = await runCli(["dags", "trigger", "parallel_tasks", "--run-id", "k2"], env);
+    expect(trigger.code, trigger.stderr).toBe(0);
+    expect(trigger.stdout).toContain("Triggered parallel_tasks run k2 (queued) via the metadata database.");
+    const run = await getDagRun(database.db, "parallel_tasks", "k2");
+    expect(run).toMatchObject({ runType: "manual", state: "queued", dataIntervalStart: run!.logicalDate, dataIntervalEnd: run!.logicalDate });
+  });
+
+  it("--wait on a paused DAG says so on stderr and keeps waiting", async () => {
+    const pause = await runCli(["dags", "pause", "parallel_tasks"], env);
+    expect(pause.code, pause.stderr).toBe(0);
+    const waiting = startCli(["dags", "trigger", "parallel_tasks", "--run-id", "paused_wait", "--wait"], env);
+    try {
+      const stderr = await waitForStderr(waiting, /is paused/, 30_000);
+      expect(stderr).toBe('DAG "parallel_tasks" is paused: the run waits in queued until it is unpaused (updraft dags unpause parallel_tasks)\n');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(waiting.output().stdout).toContain("Triggered parallel_tasks run paused_wait (queued)");
+      expect(waiting.output().stdout).not.toContain("Run paused_wait");
+    } finally {
+      process.kill(waiting.pid, "SIGTERM");
+    }
+    expect((await waiting.result).code).toBeNull();
   });
 });

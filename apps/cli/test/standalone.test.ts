@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { updraftNodeArgs } from "@updraft/dag-loader";
-import { EXAMPLE_DAGS, makeHome, runCli } from "./support.ts";
+import { EXAMPLE_DAGS, makeHome, runCli, startCli, waitForStderr } from "./support.ts";
 
 const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
@@ -99,6 +99,22 @@ describe("updraft standalone", () => {
     expect(asViewer.status).toBe(200);
     const pause = await runCli(["dags", "pause", "typed_etl"], env());
     expect(pause.stdout).toContain("is paused");
+  });
+
+  it("dags trigger --wait on a paused DAG says so on stderr (is_paused from the API) and keeps waiting", async () => {
+    const pause = await runCli(["dags", "pause", "with_interval"], env());
+    expect(pause.code, pause.stderr).toBe(0);
+    const waiting = startCli(["dags", "trigger", "with_interval", "--run-id", "paused_wait", "--wait"], env());
+    try {
+      const stderr = await waitForStderr(waiting, /is paused/, 30_000);
+      expect(stderr).toBe('DAG "with_interval" is paused: the run waits in queued until it is unpaused (updraft dags unpause with_interval)\n');
+      expect(waiting.output().stdout).toContain("Triggered with_interval run paused_wait (queued) via the running standalone");
+      await new Promise((r) => setTimeout(r, 500));
+      expect(waiting.output().stdout).not.toContain("Run paused_wait");
+    } finally {
+      process.kill(waiting.pid, "SIGTERM");
+    }
+    expect((await waiting.result).code).toBeNull();
   });
 
   it("leaves the CLI's link file as soon as the API answers, before the scheduler starts (a command run then goes through the API)", () => {

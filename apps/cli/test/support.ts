@@ -23,22 +23,46 @@ export async function makeHome(): Promise<{ home: string; cleanup: () => Promise
 }
 
 export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return startCli(args, env).result;
+}
+
+/** A CLI process still running: its pid, its output so far, and its result once it exits. */
+export interface StartedCli {
+  pid: number;
+  output(): { stdout: string; stderr: string };
+  result: Promise<CliResult>;
+}
+
+/** Starts the CLI as runCli does without waiting for it: for commands that do not end on their own (`--wait`). */
+export function startCli(args: string[], env: Record<string, string>): StartedCli {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith("UPDRAFT_") && key !== "DATABASE_URL" && key !== "REDIS_URL"),
   );
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...updraftNodeArgs(), MAIN, ...args], {
-      cwd: env.UPDRAFT_HOME ?? tmpdir(),
-      env: { ...base, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+  const child = spawn(process.execPath, [...updraftNodeArgs(), MAIN, ...args], {
+    cwd: env.UPDRAFT_HOME ?? tmpdir(),
+    env: { ...base, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+  const result = new Promise<CliResult>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+  return { pid: child.pid!, output: () => ({ stdout, stderr }), result };
+}
+
+/** Polls the started CLI's stderr until it matches `pattern`; throws with its output after `timeoutMs`. */
+export async function waitForStderr(cli: StartedCli, pattern: RegExp, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { stdout, stderr } = cli.output();
+    if (pattern.test(stderr)) return stderr;
+    if (Date.now() > deadline) throw new Error(`no stderr line matching ${pattern} within ${timeoutMs} ms:\n${stdout}\n${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** The `updraft` bin as users run it (`pnpm start`, the Docker image): the compiled CLI in dist/. */

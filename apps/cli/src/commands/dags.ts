@@ -79,6 +79,7 @@ export function registerDagCommands(program: Command): void {
         const run = await control.trigger(dagId, { conf, runId: options.runId });
         console.log(`Triggered ${run.dag_id} run ${run.dag_run_id} (${run.state}) via ${control.target}.`);
         if (!options.wait) return;
+        await notePaused(control, run.dag_id);
         const final = await waitForRun(control, run);
         console.log(`Run ${final.dag_run_id} ${final.state}.`);
         process.exitCode = final.state === "success" ? 0 : 1;
@@ -133,6 +134,15 @@ function noteParseAge(target: string, dags: Array<{ last_parsed_time: string | n
   const last = Math.max(...dags.map((d) => (d.last_parsed_time ? Date.parse(d.last_parsed_time) : 0)), 0);
   const when = last > 0 ? `at ${new Date(last).toISOString()} (${Math.max(0, Math.round((Date.now() - last) / 1000))} s ago)` : "(no parse recorded yet)";
   process.stderr.write(`note: as parsed by ${target} ${when}; it re-parses the DAGs folder every 30 s.\n`);
+}
+
+/**
+ * A paused DAG's run stays queued until the DAG is unpaused (as in Airflow): say so on stderr
+ * before `--wait` waits, which it still does, since the DAG may be unpaused from elsewhere.
+ */
+async function notePaused(control: Control, dagId: string): Promise<void> {
+  if (!(await control.getDag(dagId)).is_paused) return;
+  process.stderr.write(`DAG "${dagId}" is paused: the run waits in queued until it is unpaused (updraft dags unpause ${dagId})\n`);
 }
 
 async function waitForRun(control: Control, run: DagRunSummary): Promise<DagRunSummary> {

@@ -28,6 +28,10 @@ export class ApiControl implements Control {
     return this.call("GET", `/api/v1/dags/${enc(dagId)}/dagRuns/${enc(runId)}`);
   }
 
+  getDag(dagId: string): Promise<DagResponse> {
+    return this.call("GET", `/api/v1/dags/${enc(dagId)}`);
+  }
+
   setPaused(dagId: string, paused: boolean): Promise<DagResponse> {
     return this.call("PATCH", `/api/v1/dags/${enc(dagId)}`, { is_paused: paused });
   }

@@ -23,6 +23,8 @@ export interface Control {
   listImportErrors(): Promise<ImportErrorResponse[]>;
   trigger(dagId: string, options: { conf: Record<string, JsonValue>; runId?: string | undefined }): Promise<DagRunSummary>;
   getRun(dagId: string, runId: string): Promise<DagRunSummary>;
+  /** The DAG as GET /api/v1/dags/{dag_id} answers it (is_paused...). */
+  getDag(dagId: string): Promise<DagResponse>;
   setPaused(dagId: string, paused: boolean): Promise<DagResponse>;
   backfill(dagId: string, start: Date, end: Date): Promise<DagRunSummary[]>;
   createUser(user: { username: string; password: string; role: UserRole; email?: string | undefined }): Promise<{ username: string; role: string }>;

@@ -4,7 +4,7 @@ import { toDagResponse, toImportErrorResponse, type DagResponse, type ImportErro
 import { hashPassword } from "@updraft/auth";
 import type { FrozenConfig } from "@updraft/config";
 import { UpdraftError, type JsonValue, type UserRole } from "@updraft/core";
-import { createDagRun, createUser, getDag, getDagRun, listDags, listImportErrors, setDagPaused, wakeScheduler, type DagRunRow, type UpdraftDatabase } from "@updraft/db";
+import { createUser, getDag, getDagRun, listDags, listImportErrors, setDagPaused, triggerDagRun, wakeScheduler, type DagRunRow, type UpdraftDatabase } from "@updraft/db";
 import type { DagBagResult } from "@updraft/dag-loader";
 import { createBackfillRuns, parseDagsFolder as parseFolder, recordDagBag } from "@updraft/scheduler";
 import type { Control, DagRunSummary } from "./control.ts";
@@ -39,15 +39,20 @@ export class DatabaseControl implements Control {
     const db = this.database.db;
     // A DAG file added since the last parse should be triggerable at once.
     if (!(await getDag(db, dagId))) await this.parse();
-    const run = await createDagRun(db, { dagId, runId: options.runId, runType: "manual", conf: options.conf, logicalDate: new Date() });
-    await wakeScheduler(db, dagId);
-    return summary(run);
+    // The same run as POST /api/v1/dags/{dag_id}/dagRuns makes.
+    return summary(await triggerDagRun(db, { dagId, runId: options.runId, conf: options.conf }));
   }
 
   async getRun(dagId: string, runId: string): Promise<DagRunSummary> {
     const run = await getDagRun(this.database.db, dagId, runId);
     if (!run) throw new UpdraftError("UPDRAFT_DAG_RUN_NOT_FOUND", `DAG "${dagId}" has no run "${runId}"`);
     return summary(run);
+  }
+
+  async getDag(dagId: string): Promise<DagResponse> {
+    const row = await getDag(this.database.db, dagId);
+    if (!row) throw new UpdraftError("UPDRAFT_DAG_NOT_FOUND", `DAG "${dagId}" does not exist`, { details: { dagId } });
+    return toDagResponse(row, this.config);
   }
 
   async setPaused(dagId: string, paused: boolean): Promise<DagResponse> {

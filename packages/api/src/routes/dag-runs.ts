@@ -3,7 +3,7 @@
 // (PATCH) and delete it, and the cross-DAG batch list (`POST /dags/~/dagRuns/list`).
 import { toDagRunResponse } from "@updraft/api-contract";
 import { DAG_RUN_STATES, isDagRunState, UpdraftError, type DagRunState } from "@updraft/core";
-import { createDagRun, DAG_RUN_ORDER_FIELDS, deleteDagRun, searchDagRuns, setDagRunState, wakeScheduler, type DagRunOrderField } from "@updraft/db";
+import { DAG_RUN_ORDER_FIELDS, deleteDagRun, searchDagRuns, setDagRunState, triggerDagRun, wakeScheduler, type DagRunOrderField } from "@updraft/db";
 import { Type } from "typebox";
 import { audit } from "../audit.ts";
 import { DagRun, DagRunBatchBody, DagRunCollection, DagRunListQuery, DagRunPatchBody, DagRunTriggerBody } from "../schemas/dag-runs.ts";
@@ -81,19 +81,16 @@ export function dagRunRoutes(app: ApiApp, { db }: ApiContext): void {
       // `execution_date` is Airflow's older name for the logical date; `note` is accepted and not
       // stored yet (this branch has no note column).
       const given = body.logical_date ?? body.execution_date;
-      const logicalDate = given === undefined ? new Date() : new Date(given);
-      const run = await createDagRun(db, {
+      const date = (text: string | undefined) => (text === undefined ? undefined : new Date(text));
+      const run = await triggerDagRun(db, {
         dagId: request.params.dag_id,
         runId: body.dag_run_id,
-        runType: "manual",
         conf: (body.conf ?? {}) as Record<string, unknown>,
-        logicalDate,
-        // A manual run covers the instant it was triggered for, as Airflow's manual runs of unscheduled DAGs do.
-        dataIntervalStart: body.data_interval_start === undefined ? logicalDate : new Date(body.data_interval_start),
-        dataIntervalEnd: body.data_interval_end === undefined ? logicalDate : new Date(body.data_interval_end),
+        logicalDate: date(given),
+        dataIntervalStart: date(body.data_interval_start),
+        dataIntervalEnd: date(body.data_interval_end),
         note: body.note ?? null,
       });
-      await wakeScheduler(db, "dag_run_triggered");
       await audit(db, request, "trigger", {
         dagId: run.dagId,
         runId: run.runId,

@@ -3,6 +3,7 @@
 import { UpdraftError, validateManualRunId, validateRunParams, type DagRunState, type DagRunType } from "@updraft/core";
 import { and, count, desc, eq, inArray, type SQL } from "drizzle-orm";
 import type { UpdraftDb } from "../client.ts";
+import { wakeScheduler } from "../notify.ts";
 import { isUniqueViolation } from "../pg-errors.ts";
 import { dagRuns, type DagRunRow } from "../schema/dag-runs.ts";
 import { dags } from "../schema/dags.ts";
@@ -65,6 +66,46 @@ export async function createDagRun(db: UpdraftDb, run: NewDagRun, now: Date = ne
     }
     throw error;
   }
+}
+
+/** A manual run as a user asks for it: POST /api/v1/dags/{dag_id}/dagRuns or `updraft dags trigger`. */
+export interface ManualDagRun {
+  dagId: string;
+  runId?: string | undefined;
+  conf?: Record<string, unknown>;
+  /** Defaults to now. */
+  logicalDate?: Date | undefined;
+  /** Defaults to the logical date. */
+  dataIntervalStart?: Date | undefined;
+  /** Defaults to the logical date. */
+  dataIntervalEnd?: Date | undefined;
+  note?: string | null;
+}
+
+/**
+ * Triggers a manual run (queued) and wakes the scheduler: the one way the REST API and the CLI
+ * create a user's run, so its fields are the same whichever way it was triggered. Its data interval
+ * defaults to the instant it was triggered for, as Airflow's manual runs of unscheduled DAGs do.
+ * @throws UpdraftError as createDagRun.
+ */
+export async function triggerDagRun(db: UpdraftDb, run: ManualDagRun, now: Date = new Date()): Promise<DagRunRow> {
+  const logicalDate = run.logicalDate ?? now;
+  const row = await createDagRun(
+    db,
+    {
+      dagId: run.dagId,
+      runId: run.runId,
+      runType: "manual",
+      conf: run.conf ?? {},
+      logicalDate,
+      dataIntervalStart: run.dataIntervalStart ?? logicalDate,
+      dataIntervalEnd: run.dataIntervalEnd ?? logicalDate,
+      note: run.note ?? null,
+    },
+    now,
+  );
+  await wakeScheduler(db, "dag_run_triggered");
+  return row;
 }
 
 /** The run, or undefined. */
