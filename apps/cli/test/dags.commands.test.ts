@@ -126,6 +126,7 @@ describe("updraft dags trigger via the metadata database (Postgres)", () => {
   });
 
   afterAll(async () => {
+    await database?.close();
     await testDb?.drop();
     await pgHome?.cleanup();
   });
