@@ -11,10 +11,24 @@ const DAG_PARSE_INTERVAL_MS = 30_000;
 export interface SchedulerService {
   scheduler: Scheduler;
   executor: Executor;
+  /** Starts the scheduler: registers it, parses the DAGs folder once, starts the passes. */
+  start(): Promise<void>;
+  /**
+   * Stops the scheduler, then the executor. At once, during start() too: a DAGs-folder parse
+   * under way is aborted (see Scheduler.stop).
+   */
   stop(): Promise<void>;
 }
 
+/** createSchedulerService, started. */
 export async function startSchedulerService(database: UpdraftDatabase, config: FrozenConfig, logger: Logger): Promise<SchedulerService> {
+  const service = await createSchedulerService(database, config, logger);
+  await service.start();
+  return service;
+}
+
+/** The executor the config names and a scheduler over it, not started yet (see SchedulerService). */
+export async function createSchedulerService(database: UpdraftDatabase, config: FrozenConfig, logger: Logger): Promise<SchedulerService> {
   // The sequential executor is the local one with a single slot: one task at a time, in priority order.
   const parallelism = config.executor === "sequential" ? 1 : config.parallelism;
   // The executor nudges the scheduler when a try ends; the closure runs only after both exist.
@@ -35,10 +49,10 @@ export async function startSchedulerService(database: UpdraftDatabase, config: F
     },
     callbacks: { dagsFolder: config.dagsFolder },
   });
-  await scheduler.start();
   return {
     scheduler,
     executor,
+    start: () => scheduler.start(),
     stop: async () => {
       await scheduler.stop();
       await executor.close();

@@ -45,6 +45,12 @@ export interface LoadOptions {
    * @defaultValue none: every DAG is sent
    */
   known?: ReadonlyMap<string, LoadedDag>;
+  /**
+   * Aborts the parse (the scheduler stopping): every parse process is killed at once, no file is
+   * blamed for it, and `loadDagsFolder` rejects with the signal's reason once they have all exited.
+   * @defaultValue none: the parse runs to its end
+   */
+  signal?: AbortSignal;
 }
 
 type FileOutcome = { file: string; dags: LoadedDag[] } | { file: string; message: string };
@@ -54,8 +60,10 @@ type FileOutcome = { file: string; dags: LoadedDag[] } | { file: string; message
  * each importing at most `filesPerProcess` files. A file that throws, hangs past `fileTimeoutMs`,
  * crashes or exits becomes an import error; the rest load.
  * @throws UpdraftError `UPDRAFT_DAGS_FOLDER_MISSING` when the folder does not exist.
+ * @throws `options.signal`'s reason when the parse was aborted (see LoadOptions.signal).
  */
 export async function loadDagsFolder(options: LoadOptions): Promise<DagBagResult> {
+  options.signal?.throwIfAborted();
   const started = performance.now();
   const files = await discoverDagFiles(options.dagsFolder);
   const size = Math.max(1, options.filesPerProcess ?? 200);
@@ -70,6 +78,8 @@ export async function loadDagsFolder(options: LoadOptions): Promise<DagBagResult
     for (let i = next++; i < chunks.length; i = next++) results[i] = await parseChunk(options, chunks[i]!, known, hashes);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.processes ?? 2, chunks.length)) }, lane));
+  // Every lane has ended and every parse process has exited: an aborted parse returns nothing.
+  options.signal?.throwIfAborted();
   // In file order, so that of two files defining one dag id the first keeps it, whatever finished first.
   return { ...collect(options.dagsFolder, results.flat()), files: files.length, durationMs: performance.now() - started };
 }
@@ -78,15 +88,18 @@ async function parseChunk(options: LoadOptions, files: string[], known: Readonly
   const outcomes: FileOutcome[] = [];
   let remaining = files;
   // A child that dies or hangs on a file reports everything before it; restart after that file.
-  while (remaining.length > 0) {
-    const batch = await parseInChild({ dagsFolder: options.dagsFolder, files: remaining, ...hashes }, options.fileTimeoutMs, known);
+  while (remaining.length > 0 && options.signal?.aborted !== true) {
+    const batch = await parseInChild({ dagsFolder: options.dagsFolder, files: remaining, ...hashes }, options, known);
     outcomes.push(...batch);
     remaining = remaining.slice(batch.length);
   }
   return outcomes;
 }
 
-function parseInChild(request: ParseRequest, fileTimeoutMs: number, known: ReadonlyMap<string, LoadedDag>): Promise<FileOutcome[]> {
+// Imports request.files in one child process; resolves with the outcome of each file it got to,
+// once the child has exited. An abort (options.signal) kills the child and blames no file.
+function parseInChild(request: ParseRequest, options: Pick<LoadOptions, "fileTimeoutMs" | "signal">, known: ReadonlyMap<string, LoadedDag>): Promise<FileOutcome[]> {
+  const { fileTimeoutMs, signal } = options;
   return new Promise((resolve) => {
     const outcomes: FileOutcome[] = [];
     let current: string | null = null;
@@ -97,6 +110,8 @@ function parseInChild(request: ParseRequest, fileTimeoutMs: number, known: Reado
       execArgv: updraftNodeArgs(),
       stdio: ["ignore", "ignore", "pipe", "ipc"],
     });
+    const abort = () => child.kill("SIGKILL");
+    signal?.addEventListener("abort", abort, { once: true });
     child.stderr?.on("data", (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4_000);
     });
@@ -119,12 +134,17 @@ function parseInChild(request: ParseRequest, fileTimeoutMs: number, known: Reado
       // A DAG reported as known is one of `known` (the request named only those).
       outcomes.push(message.type === "parsed" ? { file: message.file, dags: message.dags.map((d) => ("known" in d ? known.get(d.dagId)! : d)) } : message);
     });
-    child.on("exit", (code, signal) => {
+    child.on("exit", (code, exitSignal) => {
       clearTimeout(timer);
+      signal?.removeEventListener("abort", abort);
+      if (signal?.aborted === true) {
+        resolve(outcomes);
+        return;
+      }
       if (current !== null) {
         const why = timedOut
           ? `importing the file took longer than ${fileTimeoutMs / 1000}s and was stopped; a DAG file must only define DAGs at import time`
-          : `the process importing the file exited (${signal ?? `code ${code}`})${stderr.trim() ? `: ${stderr.trim()}` : ""}`;
+          : `the process importing the file exited (${exitSignal ?? `code ${code}`})${stderr.trim() ? `: ${stderr.trim()}` : ""}`;
         outcomes.push({ file: current, message: why });
       } else if (outcomes.length < request.files.length && outcomes.length === 0) {
         // The child died before it could start on any file: blame the first so the loop advances.

@@ -16,18 +16,21 @@ export interface DagProcessingOptions {
 /**
  * Parses the DAGs folder and records the result. `known`: DAGs the caller already holds (the
  * scheduler's DAG cache), which the parse processes then report by hash instead of sending whole.
+ * `signal` aborts the parse (see parseDagsFolder); an aborted parse records nothing: no import
+ * error for the file it was importing, no DAG deactivated for the files it never got to.
  */
-export async function processDagsFolder(db: UpdraftDb, options: DagProcessingOptions, known?: ReadonlyMap<string, LoadedDag>): Promise<DagBagResult> {
-  return recordDagBag(db, await parseDagsFolder(options, known), options);
+export async function processDagsFolder(db: UpdraftDb, options: DagProcessingOptions, known?: ReadonlyMap<string, LoadedDag>, signal?: AbortSignal): Promise<DagBagResult> {
+  return recordDagBag(db, await parseDagsFolder(options, known, signal), options);
 }
 
 /**
  * Parses the DAGs folder in child processes (and, with `typecheck`, type-checks it: type errors
  * become import errors), without touching the database. A DAG of `known` with an unchanged hash
- * is taken from there (see processDagsFolder).
+ * is taken from there (see processDagsFolder). `signal` aborts it: the parse processes are killed
+ * at once and this rejects with the signal's reason.
  */
-export async function parseDagsFolder(options: Omit<DagProcessingOptions, "pausedAtCreation">, known?: ReadonlyMap<string, LoadedDag>): Promise<DagBagResult> {
-  const loaded = await loadDagsFolder({ dagsFolder: options.dagsFolder, fileTimeoutMs: options.fileTimeoutMs, ...(known ? { known } : {}) });
+export async function parseDagsFolder(options: Omit<DagProcessingOptions, "pausedAtCreation">, known?: ReadonlyMap<string, LoadedDag>, signal?: AbortSignal): Promise<DagBagResult> {
+  const loaded = await loadDagsFolder({ dagsFolder: options.dagsFolder, fileTimeoutMs: options.fileTimeoutMs, ...(known ? { known } : {}), ...(signal ? { signal } : {}) });
   return options.typecheck === true ? withTypeErrorsAsImportErrors(loaded, (await typecheckDagsFolder(options.dagsFolder)).diagnostics) : loaded;
 }
 

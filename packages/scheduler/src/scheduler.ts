@@ -59,6 +59,10 @@ export class Scheduler {
   private lastScheduleCheck = 0;
   private lastDagParse = 0;
   private parsing: Promise<void> | null = null;
+  /** Aborted by stop: kills the parse processes of a DAGs-folder parse under way. */
+  private readonly parseAbort = new AbortController();
+  /** start's promise, which stop waits for: stop may come while start still parses the folder. */
+  private starting: Promise<void> | null = null;
   /** Runs named by finish events since the last pass ("dagId\0runId" -> key). */
   private dirty = new Map<string, RunKey>();
   private fullRequested = true;
@@ -92,7 +96,16 @@ export class Scheduler {
     });
   }
 
-  async start(): Promise<void> {
+  /**
+   * Registers this scheduler, parses the DAGs folder once (with `dagProcessing`), then starts the
+   * passes. A stop() meanwhile aborts that parse; start then resolves without starting the passes.
+   */
+  start(): Promise<void> {
+    this.starting ??= this.begin();
+    return this.starting;
+  }
+
+  private async begin(): Promise<void> {
     const { db } = this.options.database;
     const [job] = await db.insert(schedulerJobs).values({ jobType: "scheduler", hostname: hostname(), pid: process.pid }).returning({ id: schedulerJobs.id });
     this.jobId = job!.id;
@@ -102,6 +115,7 @@ export class Scheduler {
       else this.nudge(runs);
     });
     if (this.options.dagProcessing) await this.parseDags();
+    if (this.stopped) return; // stop() came during the first parse and finishes the shutdown
     this.loop = this.run();
     this.lostTryWatch.start();
     this.options.logger.info({ executor: this.options.executor.name, limits: this.options.limits }, "scheduler started");
@@ -123,9 +137,16 @@ export class Scheduler {
     this.nudge();
   }
 
+  /**
+   * Stops at once, during start() too: aborts a DAGs-folder parse under way (its parse processes
+   * are killed and it records nothing), ends the passes, waits for the pass and DAG callbacks in
+   * flight, and marks this scheduler's job as ended.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.parseAbort.abort();
     this.wake?.();
+    await this.starting?.catch(() => {});
     await this.loop;
     await this.lostTryWatch.stop();
     await this.callbackRunner?.drain();
@@ -276,11 +297,12 @@ export class Scheduler {
     this.lastDagParse = this.now().getTime();
     try {
       // DAGs this scheduler holds come back from the parse processes as a hash, not re-sent whole.
-      const bag = await processDagsFolder(this.options.database.db, processing, this.cache.all());
+      const bag = await processDagsFolder(this.options.database.db, processing, this.cache.all(), this.parseAbort.signal);
       this.options.logger.debug({ dags: bag.dags.length, importErrors: bag.importErrors.length, ms: Math.round(bag.durationMs) }, "parsed DAGs folder");
       this.requestFullPass();
     } catch (error) {
-      this.options.logger.error({ err: errorMessage(error) }, "parsing the DAGs folder failed");
+      if (this.parseAbort.signal.aborted) this.options.logger.debug("parsing the DAGs folder aborted: the scheduler is stopping");
+      else this.options.logger.error({ err: errorMessage(error) }, "parsing the DAGs folder failed");
     }
   }
 }

@@ -7,7 +7,7 @@ export function registerSchedulerCommand(program: Command): void {
     .command("scheduler")
     .description("Run the scheduler: create runs, apply trigger rules and limits, hand ready tasks to the executor")
     .action(async () => {
-      const [{ assertMigrated, openDatabase }, { cliConfig }, { createLogger }, { startSchedulerService }, { untilSignal }] = await Promise.all([
+      const [{ assertMigrated, openDatabase }, { cliConfig }, { createLogger }, { createSchedulerService }, { untilSignal }] = await Promise.all([
         import("@updraft/db"),
         import("../cli-context.ts"),
         import("../logger.ts"),
@@ -20,8 +20,11 @@ export function registerSchedulerCommand(program: Command): void {
       const database = await openDatabase({ databaseUrl: config.databaseUrl, home: config.home, logger, planCacheMode: "force_custom_plan" });
       try {
         await assertMigrated(database);
-        const service = await startSchedulerService(database, config, logger);
-        const signal = await untilSignal();
+        const stopRequested = untilSignal();
+        const service = await createSchedulerService(database, config, logger);
+        // The first parse of the DAGs folder may take up to the import timeout: a signal meanwhile stops at once too.
+        await Promise.race([service.start(), stopRequested]);
+        const signal = await stopRequested;
         logger.info({ signal }, "stopping");
         await service.stop();
       } finally {
