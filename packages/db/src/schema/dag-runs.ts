@@ -1,5 +1,6 @@
 // One row per DAG run. (dag_id, run_id) is the natural key every per-run table points at;
 // the bigserial id only gives a stable insertion order.
+import { sql } from "drizzle-orm";
 import type { DagRunState, DagRunType } from "@updraft/core";
 import { bigserial, index, jsonb, pgTable, text, unique } from "drizzle-orm/pg-core";
 import { timestamptz } from "./columns.ts";
@@ -22,7 +23,7 @@ export const dagRuns = pgTable(
     queuedAt: timestamptz("queued_at"),
     startDate: timestamptz("start_date"),
     endDate: timestamptz("end_date"),
-    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    createdAt: timestamptz("created_at").notNull().default(sql`now()`),
     /** Free text a user attached to the run (Airflow's DAG run note). */
     note: text("note"),
   },

@@ -21,7 +21,7 @@ export const dags = pgTable(
     nextDagrunLogicalDate: timestamptz("next_dagrun_logical_date"),
     nextDagrunDataIntervalStart: timestamptz("next_dagrun_data_interval_start"),
     nextDagrunDataIntervalEnd: timestamptz("next_dagrun_data_interval_end"),
-    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    createdAt: timestamptz("created_at").notNull().default(sql`now()`),
   },
   (t) => [index("dags_is_active_is_paused_idx").on(t.isActive, t.isPaused)],
 );

@@ -1,6 +1,7 @@
 // The audit log, as Airflow's `log` table: who did what to which DAG, run or task, and when.
 // Written by the REST API for every user action (trigger, clear, mark, pause, delete, pool and
 // user changes, failed logins) and read back through `GET /api/v1/eventLogs`.
+import { sql } from "drizzle-orm";
 import { index, integer, pgTable, serial, text } from "drizzle-orm/pg-core";
 import { timestamptz } from "./columns.ts";
 
@@ -8,7 +9,7 @@ export const eventLog = pgTable(
   "log",
   {
     id: serial("id").primaryKey(),
-    dttm: timestamptz("dttm").notNull().defaultNow(),
+    dttm: timestamptz("dttm").notNull().default(sql`now()`),
     dagId: text("dag_id"),
     taskId: text("task_id"),
     runId: text("run_id"),

@@ -1,5 +1,6 @@
 // Browser sessions, as Airflow's `session` table: the cookie carries only the random
 // `session_id`, so every webserver reading this table shares the sessions and a restart keeps them.
+import { sql } from "drizzle-orm";
 import { integer, pgTable, serial, text, index } from "drizzle-orm/pg-core";
 import { timestamptz } from "./columns.ts";
 import { users } from "./users.ts";
@@ -12,7 +13,7 @@ export const sessions = pgTable(
     userId: integer("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    createdAt: timestamptz("created_at").notNull().default(sql`now()`),
     expiry: timestamptz("expiry").notNull(),
   },
   (t) => [index("session_expiry_idx").on(t.expiry)],

@@ -30,7 +30,7 @@ export const taskInstances = pgTable(
     lastHeartbeatAt: timestamptz("last_heartbeat_at"),
     updatedAt: timestamptz("updated_at")
       .notNull()
-      .defaultNow()
+      .default(sql`now()`)
       .$onUpdate(() => new Date()),
     /** Free text a user attached to the task instance (Airflow's task instance note). */
     note: text("note"),

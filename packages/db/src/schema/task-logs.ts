@@ -1,5 +1,6 @@
 // Task output, one row per line, so the UI can tail a running try by "id greater than the last
 // one seen" without files shared between workers.
+import { sql } from "drizzle-orm";
 import { bigserial, foreignKey, index, integer, pgTable, text } from "drizzle-orm/pg-core";
 import { timestamptz } from "./columns.ts";
 import { dagRuns } from "./dag-runs.ts";
@@ -14,7 +15,7 @@ export const taskLogs = pgTable(
     runId: text("run_id").notNull(),
     taskId: text("task_id").notNull(),
     tryNumber: integer("try_number").notNull(),
-    ts: timestamptz("ts").notNull().defaultNow(),
+    ts: timestamptz("ts").notNull().default(sql`now()`),
     stream: text("stream").$type<TaskLogStream>().notNull(),
     line: text("line").notNull(),
   },

@@ -1,5 +1,6 @@
 // Accounts for the web UI and API. Only a password hash is stored; hashing is the caller's job
 // so this package stays free of crypto policy.
+import { sql } from "drizzle-orm";
 import type { UserRole } from "@updraft/core";
 import { pgTable, serial, text } from "drizzle-orm/pg-core";
 import { timestamptz } from "./columns.ts";
@@ -10,7 +11,7 @@ export const users = pgTable("users", {
   email: text("email"),
   passwordHash: text("password_hash").notNull(),
   role: text("role").$type<UserRole>().notNull(),
-  createdAt: timestamptz("created_at").notNull().defaultNow(),
+  createdAt: timestamptz("created_at").notNull().default(sql`now()`),
   lastLoginAt: timestamptz("last_login_at"),
 });
 

@@ -1,5 +1,6 @@
 // Celery-style workers and long-running jobs (scheduler, webserver, ...) report heartbeats here;
 // health checks and the UI read them, and a stale heartbeat means the process is gone.
+import { sql } from "drizzle-orm";
 import { bigserial, index, integer, pgTable, text } from "drizzle-orm/pg-core";
 import { timestamptz } from "./columns.ts";
 
@@ -30,8 +31,8 @@ export const schedulerJobs = pgTable(
     hostname: text("hostname").notNull(),
     pid: integer("pid").notNull(),
     state: text("state").$type<JobState>().notNull().default("running"),
-    startedAt: timestamptz("started_at").notNull().defaultNow(),
-    latestHeartbeat: timestamptz("latest_heartbeat").notNull().defaultNow(),
+    startedAt: timestamptz("started_at").notNull().default(sql`now()`),
+    latestHeartbeat: timestamptz("latest_heartbeat").notNull().default(sql`now()`),
   },
   (t) => [index("scheduler_jobs_type_heartbeat_idx").on(t.jobType, t.latestHeartbeat)],
 );

@@ -1,5 +1,6 @@
 // Values passed between tasks (a task's return value is key "return_value"). Rows go with their
 // run, so deleting a run never leaves orphaned results.
+import { sql } from "drizzle-orm";
 import { foreignKey, jsonb, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { timestamptz } from "./columns.ts";
 import { dagRuns } from "./dag-runs.ts";
@@ -12,7 +13,7 @@ export const xcom = pgTable(
     taskId: text("task_id").notNull(),
     key: text("key").notNull().default("return_value"),
     value: jsonb("value").$type<unknown>(),
-    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    createdAt: timestamptz("created_at").notNull().default(sql`now()`),
   },
   (t) => [
     primaryKey({ name: "xcom_pkey", columns: [t.dagId, t.runId, t.taskId, t.key] }),
