@@ -4,7 +4,7 @@ import { toDagResponse, toImportErrorResponse, type DagResponse, type ImportErro
 import { hashPassword } from "@updraft/auth";
 import type { FrozenConfig } from "@updraft/config";
 import { UpdraftError, type JsonValue, type UserRole } from "@updraft/core";
-import { createUser, getDag, getDagRun, listDags, listImportErrors, setDagPaused, triggerDagRun, wakeScheduler, type DagRunRow, type UpdraftDatabase } from "@updraft/db";
+import { createUser, getDag, getDagRun, listDags, listImportErrors, requireDag, setDagPaused, triggerDagRun, wakeScheduler, type DagRunRow, type UpdraftDatabase } from "@updraft/db";
 import type { DagBagResult } from "@updraft/dag-loader";
 import { createBackfillRuns, parseDagsFolder as parseFolder, recordDagBag } from "@updraft/scheduler";
 import type { Control, DagRunSummary } from "./control.ts";
@@ -50,9 +50,7 @@ export class DatabaseControl implements Control {
   }
 
   async getDag(dagId: string): Promise<DagResponse> {
-    const row = await getDag(this.database.db, dagId);
-    if (!row) throw new UpdraftError("UPDRAFT_DAG_NOT_FOUND", `DAG "${dagId}" does not exist`, { details: { dagId } });
-    return toDagResponse(row, this.config);
+    return toDagResponse(await requireDag(this.database.db, dagId), this.config);
   }
 
   async setPaused(dagId: string, paused: boolean): Promise<DagResponse> {

@@ -1,15 +1,12 @@
 // Fetch-or-404 helpers, so every route reports a missing DAG, run or task the same way.
 import { UpdraftError } from "@updraft/core";
-import { dagExists, getDag, getDagRun, getTaskInstance, type DagRow, type DagRunRow, type TaskInstanceRow, type UpdraftDb } from "@updraft/db";
+import { dagExists, getDagRun, getTaskInstance, requireDag, type DagRow, type DagRunRow, type TaskInstanceRow, type UpdraftDb } from "@updraft/db";
 
 /** Airflow's path wildcard: `~` as a dag_id or dag_run_id means "every DAG" / "every run". */
 export const WILDCARD = "~";
 
-export async function requireDag(db: UpdraftDb, dagId: string): Promise<DagRow> {
-  const dag = await getDag(db, dagId);
-  if (dag === undefined) throw new UpdraftError("UPDRAFT_DAG_NOT_FOUND", `DAG "${dagId}" not found`, { details: { dagId } });
-  return dag;
-}
+/** The DAG, else UPDRAFT_DAG_NOT_FOUND (from @updraft/db, where the CLI calls it too). */
+export { requireDag };
 
 /**
  * The DAG exists, else UPDRAFT_DAG_NOT_FOUND. Reads its key only: a route that needs no more

@@ -141,6 +141,16 @@ export async function getDag(db: UpdraftDb, dagId: string): Promise<DagRow | und
 }
 
 /**
+ * The DAG's record, for callers that answer a missing DAG as an error (the REST API's 404, the CLI).
+ * @throws UpdraftError UPDRAFT_DAG_NOT_FOUND when no DAG has that id.
+ */
+export async function requireDag(db: UpdraftDb, dagId: string): Promise<DagRow> {
+  const dag = await getDag(db, dagId);
+  if (dag === undefined) throw new UpdraftError("UPDRAFT_DAG_NOT_FOUND", `DAG "${dagId}" not found`, { details: { dagId } });
+  return dag;
+}
+
+/**
  * Pauses or unpauses a DAG and returns the updated record.
  * @throws UpdraftError UPDRAFT_DAG_NOT_FOUND when no DAG has that id.
  */
